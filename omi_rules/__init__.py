@@ -1,0 +1,3 @@
+"""omi-rules: inspection methodologies as versioned, checked YAML rulesets."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,106 @@
+"""The catalogue of diagnostic codes.
+
+Codes are stable: once released, a code keeps its meaning (retire it rather than reuse it).
+``docs/diagnostics.md`` documents every code here, and ``tests/test_codes_documented.py`` and
+the broken-fixture tests fail if a code lacks documentation or a fixture.
+
+Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
+(references, weights, bands, ...), ``C`` conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from omi_rules.diagnostics import Diagnostic, Position, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    """A diagnostic code: its short name, default severity and whether it makes input unreadable."""
+
+    code: str
+    name: str
+    severity: Severity = Severity.ERROR
+    unreadable: bool = False
+    """True when the input could not be read at all; ``check`` then exits with 2."""
+
+
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in [
+        # -- reading files
+        Code("Y001", "file-not-found", unreadable=True),
+        Code("Y002", "not-utf8-text", unreadable=True),
+        Code("Y003", "file-too-large", unreadable=True),
+        Code("Y004", "yaml-syntax"),
+        Code("Y005", "tab-indentation"),
+        Code("Y006", "duplicate-key"),
+        Code("Y007", "alias-expansion-limit"),
+        Code("Y008", "nesting-too-deep"),
+        Code("Y009", "empty-document"),
+        Code("Y010", "multiple-documents"),
+        Code("Y011", "unsupported-yaml"),
+        Code("Y012", "include-problem"),
+        # -- JSON Schema
+        Code("S001", "unknown-key"),
+        Code("S002", "missing-key"),
+        Code("S003", "wrong-type"),
+        Code("S004", "invalid-value"),
+        # -- meaning
+        Code("R001", "duplicate-id"),
+        Code("R002", "unknown-reference"),
+        Code("R003", "weights-not-one"),
+        Code("R004", "band-gap"),
+        Code("R005", "band-overlap"),
+        Code("R006", "band-range"),
+        Code("R007", "summary-question-count"),
+        Code("R008", "thread-selects-nothing"),
+        Code("R009", "scale-conflict"),
+        Code("R010", "outcome-order"),
+        Code("R011", "invalid-date"),
+        Code("R012", "changelog-version", _W),
+        Code("R013", "stratum-mismatch"),
+        Code("R014", "field-range"),
+        Code("R015", "no-band-set"),
+        Code("R016", "extends-unsupported", _W),
+        Code("R017", "no-individual-questions"),
+        Code("R018", "duplicate-value"),
+        Code("R019", "unused-definition", _W),
+        Code("R020", "sample-size"),
+        # -- conditions
+        Code("C001", "condition-syntax"),
+        Code("C002", "condition-construct"),
+        Code("C003", "unknown-name"),
+        Code("C004", "unknown-value"),
+        Code("C005", "type-mismatch"),
+        Code("C006", "unknown-question"),
+        Code("C007", "relevance-cycle"),
+        Code("C008", "condition-too-large"),
+        Code("C009", "never-true", _W),
+        Code("C010", "bad-call"),
+    ]
+}
+
+
+def make(
+    code: str,
+    message: str,
+    position: Position,
+    hint: str | None = None,
+    span: int = 1,
+    severity: Severity | None = None,
+) -> Diagnostic:
+    """Build a diagnostic with the code's default severity (unknown codes are a bug)."""
+    entry = CODES[code]
+    return Diagnostic(
+        code=code,
+        message=message,
+        position=position,
+        severity=severity or entry.severity,
+        hint=hint,
+        span=max(1, span),
+    )

@@ -1,0 +1,40 @@
+"""Generate the published JSON Schemas from the typed model.
+
+The schema files under ``schemas/`` are build artefacts committed for editors and for users
+who do not install the package; ``omi-rules schema`` prints the same text. Generating them
+from ``omi_rules.model`` (instead of writing them by hand) is how schema and model are kept
+from disagreeing; ``tests/test_schema_model.py`` fails if the committed files are stale.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from omi_rules.model import Ruleset, RulesetPart
+
+SCHEMA_BASE_URL = "https://omi-rules.example/schemas/"
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "ruleset.schema.json": Ruleset,
+    "ruleset-part.schema.json": RulesetPart,
+}
+
+
+def build_schema(name: str) -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) for one of ``SCHEMAS``."""
+    model = SCHEMAS[name]
+    body = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_BASE_URL + name,
+    }
+    schema.update(body)
+    return schema
+
+
+def render_schema(name: str) -> str:
+    """The schema as the committed file holds it: sorted keys would lose the model's field
+    order (which editors use for completion order), so keys keep model order."""
+    return json.dumps(build_schema(name), indent=2, ensure_ascii=False) + "\n"

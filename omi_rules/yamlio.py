@@ -1,0 +1,315 @@
+"""Read one YAML file safely into plain data plus the position of every node.
+
+Why compose-then-walk instead of ``YAML().load``: the node graph from ruamel's composer keeps
+every node's line and column, lets us report *every* duplicate key (not just the first), and
+shares aliased nodes instead of copying them, so we can count the expanded size while we walk
+and refuse a "billion laughs" document long before it is expanded.
+
+The result is JSON-compatible data (dicts, lists, str, int, float, bool, None). Timestamps stay
+as the text written (``2008-09-01``), since the ruleset format treats dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from omi_rules.codes import make
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Largest YAML file read (5 MiB): the complete OMI ruleset is well under 200 KiB."""
+MAX_NODES = 500_000
+"""Most nodes a document may expand to, aliases counted every time they are used."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists."""
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a loaded document was written.
+
+    Paths are tuples of mapping keys and list indices, as in jsonschema's ``absolute_path``.
+    """
+
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+    default: Position = field(default_factory=lambda: Position("<unknown>"))
+
+    def value(self, path: PathKey) -> Position:
+        """Position of the value at ``path``, or of its nearest ancestor that has one."""
+        return self._lookup(self.values, path)
+
+    def key(self, path: PathKey) -> Position:
+        """Position of the key naming ``path`` (falls back to the value's position)."""
+        if path in self.keys:
+            return self.keys[path]
+        return self.value(path)
+
+    def _lookup(self, table: dict[PathKey, Position], path: PathKey) -> Position:
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            p = p[:-1]
+        return table.get((), self.default)
+
+    def rebase(self, prefix: PathKey, other: SourceMap, other_prefix: PathKey = ()) -> None:
+        """Copy ``other``'s entries under ``other_prefix`` into this map, under ``prefix``."""
+        n = len(other_prefix)
+        for src, dst in ((other.values, self.values), (other.keys, self.keys)):
+            for path, pos in src.items():
+                if path[:n] == other_prefix:
+                    dst[prefix + path[n:]] = pos
+
+
+@dataclass
+class YamlDocument:
+    """A loaded file: data, positions and the problems found while reading it."""
+
+    path: Path
+    data: Any
+    source_map: SourceMap
+    diagnostics: list[Diagnostic]
+    lines: list[str]
+
+
+class _Walker:
+    """Turns a composed node graph into plain data, recording positions and problems."""
+
+    def __init__(self, file: str, constructor: Any) -> None:
+        self.file = file
+        self.constructor = constructor
+        self.map = SourceMap(default=Position(file, 1, 1))
+        self.diagnostics: list[Diagnostic] = []
+        self.nodes = 0
+        self.aborted = False
+
+    def pos(self, node: Node) -> Position:
+        mark = node.start_mark
+        return Position(self.file, mark.line + 1, mark.column + 1)
+
+    def walk(self, node: Node, path: PathKey, depth: int) -> Any:
+        if self.aborted:
+            return None
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.aborted = True
+            self.diagnostics.append(
+                make(
+                    "Y007",
+                    f"document expands to more than {MAX_NODES:,} values; refused",
+                    self.pos(node),
+                    hint="aliases (*name) repeat what an anchor (&name) holds; "
+                    "a ruleset never needs this many",
+                )
+            )
+            return None
+        if depth > MAX_DEPTH:
+            self.aborted = True
+            self.diagnostics.append(
+                make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", self.pos(node))
+            )
+            return None
+        self.map.values[path] = self.pos(node)
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            tag = _tag(key_node)
+            if tag == "tag:yaml.org,2002:merge":
+                self.diagnostics.append(
+                    make(
+                        "Y011",
+                        "merge keys ('<<') are not supported in rulesets",
+                        self.pos(key_node),
+                        hint="write the keys out; rulesets share definitions by id instead",
+                    )
+                )
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.diagnostics.append(
+                    make("Y011", "a mapping key must be plain text", self.pos(key_node))
+                )
+                continue
+            key = str(key_node.value)
+            key_pos = self.pos(key_node)
+            if key in first_seen:
+                self.diagnostics.append(
+                    make(
+                        "Y006",
+                        f"duplicate key '{key}' (first defined at line {first_seen[key].line})",
+                        key_pos,
+                        hint="each key may appear once in a mapping; remove or rename one",
+                        span=len(key),
+                    )
+                )
+                continue
+            first_seen[key] = key_pos
+            self.map.keys[path + (key,)] = key_pos
+            out[key] = self.walk(value_node, path + (key,), depth + 1)
+        return out
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = _tag(node)
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return str(node.value)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            value = self.constructor.construct_object(node, deep=True)
+            if tag == "tag:yaml.org,2002:bool":
+                return bool(value)
+            if tag == "tag:yaml.org,2002:int":
+                return int(value)
+            number = float(value)
+            if not math.isfinite(number):
+                self.diagnostics.append(
+                    make("Y011", f"'{node.value}' is not a finite number", self.pos(node))
+                )
+                return None
+            return number
+        self.diagnostics.append(
+            make(
+                "Y011",
+                f"unsupported YAML tag {tag!s}",
+                self.pos(node),
+                hint="remove the '!tag'; rulesets use plain YAML values",
+            )
+        )
+        return None
+
+
+def _tag(node: Node) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8 text, refusing what cannot be a YAML document.
+
+    Raises ``InputUnreadable`` (exit code 2) for missing, oversized, binary or non-UTF-8 files.
+    """
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputUnreadable(make("Y001", "file not found", Position(file))) from None
+    except OSError as exc:
+        raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
+    if path.is_dir():
+        raise InputUnreadable(make("Y001", "is a folder, not a file", Position(file)))
+    if size > MAX_FILE_BYTES:
+        raise InputUnreadable(
+            make(
+                "Y003",
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                Position(file),
+                hint="split the ruleset into part files listed under 'include'",
+            )
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
+    if b"\x00" in raw:
+        raise InputUnreadable(
+            make("Y002", "file is binary (contains NUL bytes), not YAML text", Position(file))
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputUnreadable(
+            make(
+                "Y002",
+                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                Position(file, line, col),
+                hint="save the file as UTF-8 in your editor",
+            )
+        ) from None
+    return text
+
+
+def load_yaml(path: Path, display_name: str | None = None) -> YamlDocument:
+    """Load one YAML file. Unreadable files raise ``InputUnreadable``; everything else that is
+    wrong with the file is returned as diagnostics, with ``data`` None if nothing usable."""
+    text = read_text(path)
+    return parse_yaml(text, display_name or str(path), path)
+
+
+def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
+    """Parse YAML text (see ``load_yaml``)."""
+    lines = text.splitlines()
+    doc = YamlDocument(path or Path(file), None, SourceMap(default=Position(file, 1, 1)), [], lines)
+    yaml = YAML(typ="rt")
+    try:
+        nodes = list(yaml.compose_all(text))
+    except MarkedYAMLError as exc:
+        doc.diagnostics.append(_syntax_diagnostic(exc, file, lines))
+        return doc
+    except YAMLError as exc:
+        doc.diagnostics.append(make("Y004", f"invalid YAML: {exc}", Position(file, 1, 1)))
+        return doc
+    except RecursionError:
+        doc.diagnostics.append(
+            make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", Position(file, 1, 1))
+        )
+        return doc
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        doc.diagnostics.append(
+            make("Y009", "the file is empty (no YAML document)", Position(file, 1, 1))
+        )
+        return doc
+    if len(nodes) > 1:
+        doc.diagnostics.append(
+            make(
+                "Y010",
+                "the file holds more than one YAML document ('---'); only one is allowed",
+                Position(file, nodes[1].start_mark.line + 1, 1),
+                hint="use one file per ruleset or part, listed under 'include'",
+            )
+        )
+        return doc
+    walker = _Walker(file, yaml.constructor)
+    data = walker.walk(nodes[0], (), 0)
+    doc.diagnostics.extend(walker.diagnostics)
+    doc.source_map = walker.map
+    doc.data = None if walker.aborted else data
+    return doc
+
+
+def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
+    problem = exc.problem or "invalid YAML"
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in problem or ("\t" in source_line[: max(col, 1)] and "token" in problem):
+        return make(
+            "Y005",
+            "a tab character is used for indentation; YAML allows only spaces",
+            Position(file, line, col),
+            hint="replace the tab with spaces (set your editor to insert spaces)",
+        )
+    if mark is not None and mark.line >= len(lines) and lines:
+        problem = f"{problem} (the file seems to end too early: is it truncated?)"
+    context = f" {exc.context}" if exc.context else ""
+    return make("Y004", f"invalid YAML:{context} {problem}".replace("  ", " "), Position(file, line, col))
