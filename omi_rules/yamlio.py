@@ -309,7 +309,8 @@ def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Dia
             Position(file, line, col),
             hint="replace the tab with spaces (set your editor to insert spaces)",
         )
-    if mark is not None and mark.line >= len(lines) and lines:
-        problem = f"{problem} (the file seems to end too early: is it truncated?)"
+    hint = None
+    if "stream end" in problem or "end of stream" in problem:
+        hint = "the file ends in the middle of a value: is it truncated, or is a bracket or quote not closed?"
     context = f" {exc.context}" if exc.context else ""
-    return make("Y004", f"invalid YAML:{context} {problem}".replace("  ", " "), Position(file, line, col))
+    return make("Y004", f"invalid YAML:{context} {problem}".replace("  ", " "), Position(file, line, col), hint)

@@ -1,0 +1,23 @@
+"""Semantic checks of a loaded ruleset: everything the JSON Schema cannot say.
+
+Each module checks one concern and reports through ``CheckContext``; ``run_checks`` runs them
+all so that one ``check`` reports every problem at once.
+"""
+
+from __future__ import annotations
+
+from omi_rules.checks import conditions, metadata, references, structure
+from omi_rules.checks.context import CheckContext
+from omi_rules.diagnostics import Diagnostic
+from omi_rules.model import Ruleset
+from omi_rules.yamlio import SourceMap
+
+CHECKS = (references.run, structure.run, metadata.run, conditions.run)
+
+
+def run_checks(model: Ruleset, source_map: SourceMap, files: dict[str, list[str]]) -> list[Diagnostic]:
+    """All semantic diagnostics of ``model``."""
+    ctx = CheckContext(model, source_map, files)
+    for check in CHECKS:
+        check(ctx)
+    return ctx.diagnostics

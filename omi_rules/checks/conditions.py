@@ -1,0 +1,173 @@
+"""Conditions: syntax and types (C001-C006, C008, C010), relevance cycles (C007) and
+conditions that can never be true (C009).
+
+Each condition is compiled in the environment ``omi_rules.envs`` gives its kind, and problems
+are reported at the character inside the YAML string where they occur.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from omi_rules.checks.context import CheckContext
+from omi_rules.envs import case_env, decision_env, judgement_env, sample_env
+from omi_rules.expr import nodes as n
+from omi_rules.expr.checker import Checked, compile_condition
+from omi_rules.expr.types import BoolT, EnumT, Env, NumberT, Type
+from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.model import IntField, Ruleset
+from omi_rules.yamlio import PathKey
+
+MAX_COMBINATIONS = 50_000
+"""Largest product of finite domains enumerated to prove a condition can never be true."""
+MAX_INT_DOMAIN = 200
+
+
+def compile_at(ctx: CheckContext, text: str, env: Env, path: PathKey) -> Checked | None:
+    """Compile ``text``; report its problems at their positions; None if it has any."""
+    result = compile_condition(text, env)
+    if isinstance(result, Checked):
+        return result
+    for error in result:
+        position = ctx.condition_position(path, error.start)
+        ctx.report_at(error.code, error.message, position, error.hint, span=error.end - error.start)
+    return None
+
+
+def run(ctx: CheckContext) -> None:
+    model = ctx.model
+    env = case_env(model)
+    relevance: dict[str, tuple[PathKey, Checked]] = {}
+    for path, _, _, question in ctx.questions():
+        if question.relevant_if is None:
+            continue
+        checked = compile_at(ctx, question.relevant_if, env, path + ("relevant_if",))
+        if checked is not None:
+            relevance[question.id] = (path + ("relevant_if",), checked)
+            _never_true(ctx, model, checked, path + ("relevant_if",), env.names)
+    _cycles(ctx, relevance)
+    senv = sample_env(model)
+    for i, minimum in enumerate(model.sample.minimums):
+        path: PathKey = ("sample", "minimums", i, "when")
+        checked = compile_at(ctx, minimum.when, senv, path)
+        if checked is not None:
+            _never_true(ctx, model, checked, path, senv.names)
+    for i, rule in enumerate(model.judgement_rules):
+        jenv = judgement_env(rule)
+        for j, grade in enumerate(rule.grades):
+            if grade.when is not None:
+                compile_at(ctx, grade.when, jenv, ("judgement_rules", i, "grades", j, "when"))
+    denv = decision_env(model)
+    for i, decision in enumerate(model.decisions):
+        for j, outcome in enumerate(decision.outcomes):
+            if outcome.when is not None:
+                compile_at(ctx, outcome.when, denv, ("decisions", i, "outcomes", j, "when"))
+
+
+def _cycles(ctx: CheckContext, relevance: dict[str, tuple[PathKey, Checked]]) -> None:
+    """A question's relevance may depend on other answers, but never on its own."""
+    graph = {
+        qid: sorted(arg for func, arg in checked.calls if func == "answer")
+        for qid, (_, checked) in relevance.items()
+    }
+    reported: set[frozenset[str]] = set()
+    for cycle in _find_cycles(graph):
+        key = frozenset(cycle)
+        if key in reported:
+            continue
+        reported.add(key)
+        first = cycle[0]
+        chain = " -> ".join([*cycle, first])
+        ctx.report(
+            "C007",
+            f"the relevance of question {first} depends on itself: {chain}",
+            relevance[first][0],
+            "a question's relevance may only use answers to questions that do not depend on it",
+        )
+
+
+def _find_cycles(graph: dict[str, list[str]]) -> Iterator[list[str]]:
+    """Each elementary cycle found by depth-first search (one per back edge)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> Iterator[list[str]]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                yield stack[stack.index(nxt) :]
+            elif nxt not in state:
+                yield from visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            yield from visit(node)
+
+
+def _domains(model: Ruleset, checked: Checked, env_types: dict[str, Type]) -> dict[tuple[str, str], list[Any]] | None:
+    """Finite domain of every name and call in ``checked``; None if any is unbounded."""
+    fields = {f.id: f for f in model.fields}
+    domains: dict[tuple[str, str], list[Any]] = {}
+    for name in sorted(checked.names):
+        t = env_types[name]
+        f = fields.get(name)
+        optional = [None] if f is not None and not f.required else []
+        if isinstance(t, EnumT):
+            domains[("name", name)] = list(t.values) + optional
+        elif isinstance(t, BoolT):
+            domains[("name", name)] = [True, False] + optional
+        elif isinstance(t, NumberT) and isinstance(f, IntField) and f.min is not None and f.max is not None:
+            if f.max - f.min > MAX_INT_DOMAIN:
+                return None
+            domains[("name", name)] = list(range(f.min, f.max + 1)) + optional
+        else:
+            return None
+    for func, arg in sorted(checked.calls):
+        t = checked.types.get(id(_call_node(checked, func, arg)))
+        if not isinstance(t, EnumT):
+            return None
+        domains[(func, arg)] = list(t.values) + [None]  # an answer may be missing
+    return domains
+
+
+def _call_node(checked: Checked, func: str, arg: str) -> Any:
+    for node in n.walk(checked.root):
+        if isinstance(node, n.Call) and node.func == func and node.arg == arg:
+            return node
+    return None
+
+
+def _never_true(ctx: CheckContext, model: Ruleset, checked: Checked, path: PathKey, env_types: dict[str, Type]) -> None:
+    """Warn when no combination of the referenced fields' values makes the condition true."""
+    domains = _domains(model, checked, env_types)
+    if not domains:
+        return
+    size = 1
+    for values in domains.values():
+        size *= len(values)
+    if size > MAX_COMBINATIONS:
+        return
+    keys = list(domains)
+    combos = list(itertools.product(*(domains[k] for k in keys)))
+    columns: dict[str, Any] = {}
+    calls: dict[tuple[str, str], Any] = {}
+    for index, key in enumerate(keys):
+        raw = [combo[index] for combo in combos]
+        if key[0] == "name":
+            columns[key[1]] = encode(env_types[key[1]], raw)
+        else:
+            t = checked.types[id(_call_node(checked, key[0], key[1]))]
+            calls[key] = encode(t, raw)
+    result = evaluate(checked, VectorData(len(combos), columns, calls))
+    if not result.any():
+        ctx.report(
+            "C009",
+            "this condition can never be true, whatever the case's values",
+            path,
+            "check the values and the and/or: no case would ever match",
+        )

@@ -1,0 +1,203 @@
+"""Scoring structure: weights (R003), bands (R004-R006), summary questions (R007), threads
+(R008), scales (R009), outcome lists (R010), grading rules (R015, R017), duplicate values (R018).
+
+These are the mistakes that would make a score silently wrong rather than fail to load, so
+each is an error unless it is only suspicious.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from omi_rules.checks.context import CheckContext
+from omi_rules.model import BandSet, Outcome
+from omi_rules.yamlio import PathKey
+
+WEIGHT_TOLERANCE = 1e-9
+
+
+def run(ctx: CheckContext) -> None:
+    _check_criteria(ctx)
+    for i, band_set in enumerate(ctx.model.band_sets):
+        check_bands(ctx, band_set, ("band_sets", i))
+    _check_scales(ctx)
+    _check_threads(ctx)
+    for i, rule in enumerate(ctx.model.judgement_rules):
+        check_outcomes(ctx, rule.grades, ("judgement_rules", i, "grades"), "grade")
+        _check_values(ctx, rule.judgements, ("judgement_rules", i, "judgements"), "judgement")
+    for i, decision in enumerate(ctx.model.decisions):
+        check_outcomes(ctx, decision.outcomes, ("decisions", i, "outcomes"), "outcome")
+
+
+def _check_criteria(ctx: CheckContext) -> None:
+    for path, section, criterion in ctx.case_criteria():
+        w = criterion.weights
+        if abs(w.individual + w.summary - 1.0) > WEIGHT_TOLERANCE:
+            ctx.report(
+                "R003",
+                f"weights of criterion {criterion.id} add up to {w.individual + w.summary:g}, not 1 "
+                f"(individual {w.individual:g} + summary {w.summary:g})",
+                path + ("weights",),
+                "e.g. individual: 0.8 and summary: 0.2",
+            )
+        summaries = [k for k, q in enumerate(criterion.questions) if q.summary]
+        if len(summaries) != 1:
+            where = path + ("questions", summaries[1], "summary") if len(summaries) > 1 else path + ("questions",)
+            ctx.report(
+                "R007",
+                f"criterion {criterion.id} has {len(summaries)} summary questions; it needs exactly one",
+                where,
+                "mark one question with 'summary: true'",
+                key=len(summaries) > 1,
+            )
+        for k in summaries:
+            if not criterion.questions[k].scored:
+                ctx.report(
+                    "R007",
+                    f"summary question {criterion.questions[k].id} is marked 'scored: false'",
+                    path + ("questions", k, "scored"),
+                    "a summary question always counts in the score",
+                )
+        individual = [q for q in criterion.questions if not q.summary and q.scored]
+        if not individual:
+            ctx.report(
+                "R017",
+                f"criterion {criterion.id} has no scored individual question",
+                path + ("questions",),
+                "the score is 0.8 x the mean of individual questions + 0.2 x the summary; add questions",
+            )
+        if criterion.bands is None and section.bands is None:
+            ctx.report(
+                "R015",
+                f"criterion {criterion.id} has no band set for its conclusion",
+                path + ("id",),
+                "set 'bands' on the criterion or its section",
+            )
+    for path, section, jcriterion in ctx.judgement_criteria():
+        if jcriterion.rule is None and section.rule is None:
+            ctx.report(
+                "R015",
+                f"criterion {jcriterion.id} has no judgement rule",
+                path + ("id",),
+                "set 'rule' on the criterion or its section",
+            )
+
+
+def check_bands(ctx: CheckContext, band_set: BandSet, path: PathKey) -> None:
+    """Bands must cover 0-100 with no gap and no overlap; each must have min < max."""
+    bands = list(enumerate(band_set.bands))
+    valid = []
+    for j, band in bands:
+        if band.min >= band.max:
+            ctx.report(
+                "R006",
+                f"band '{band.id}' starts at {band.min:g} but ends at {band.max:g}",
+                path + ("bands", j, "max"),
+                "'min' is the lowest score in the band and 'max' where the next band starts",
+            )
+        else:
+            valid.append((j, band))
+    if not valid:
+        return
+    valid.sort(key=lambda item: (item[1].min, item[1].max))
+    first_j, first = valid[0]
+    if first.min > 0:
+        ctx.report(
+            "R004",
+            f"scores from 0 to {first.min:g} fall in no band of '{band_set.id}'",
+            path + ("bands", first_j, "min"),
+            f"start the lowest band at 0 (band '{first.id}' starts at {first.min:g})",
+        )
+    for (_, prev), (j, band) in zip(valid, valid[1:]):
+        if band.min > prev.max:
+            ctx.report(
+                "R004",
+                f"scores from {prev.max:g} to {band.min:g} fall in no band: gap between '{prev.id}' and '{band.id}'",
+                path + ("bands", j, "min"),
+                f"make '{band.id}' start at {prev.max:g}, where '{prev.id}' ends",
+            )
+        elif band.min < prev.max:
+            ctx.report(
+                "R005",
+                f"bands '{prev.id}' and '{band.id}' overlap from {band.min:g} to {min(prev.max, band.max):g}",
+                path + ("bands", j, "min"),
+                f"make '{band.id}' start at {prev.max:g}, where '{prev.id}' ends",
+            )
+    last_j, last = max(valid, key=lambda item: item[1].max)
+    if last.max < 100:
+        ctx.report(
+            "R004",
+            f"scores from {last.max:g} to 100 fall in no band of '{band_set.id}'",
+            path + ("bands", last_j, "max"),
+            "end the highest band at 100",
+        )
+
+
+def _check_values(ctx: CheckContext, values: Sequence[str], path: PathKey, what: str) -> None:
+    seen: set[str] = set()
+    for j, value in enumerate(values):
+        if value in seen:
+            ctx.report("R018", f"{what} '{value}' is listed twice", path + (j,))
+        seen.add(value)
+
+
+def _check_scales(ctx: CheckContext) -> None:
+    for i, scale in enumerate(ctx.model.scales):
+        seen: dict[str, str] = {}
+        for group in ("sufficient", "insufficient", "not_applicable"):
+            for j, value in enumerate(getattr(scale, group)):
+                if value in seen:
+                    ctx.report(
+                        "R009",
+                        f"answer '{value}' of scale '{scale.id}' is both {seen[value]} and {group.replace('_', ' ')}",
+                        ("scales", i, group, j),
+                        "each answer belongs to exactly one of sufficient, insufficient, not_applicable",
+                    )
+                else:
+                    seen[value] = group.replace("_", " ")
+    for i, f in enumerate(ctx.model.fields):
+        values = getattr(f, "values", None)
+        if values:
+            _check_values(ctx, [v if isinstance(v, str) else v.value for v in values], ("fields", i, "values"), "value")
+
+
+def _check_threads(ctx: CheckContext) -> None:
+    for i, thread in enumerate(ctx.model.threads):
+        sections = set(thread.select.sections)
+        tags = set(thread.select.tags)
+        selected = [
+            q
+            for _, section, _, q in ctx.questions()
+            if (not sections or section.id in sections)
+            and tags & set(q.tags)
+            and q.scored
+            and (thread.select.include_summary or not q.summary)
+        ]
+        if not selected:
+            ctx.report(
+                "R008",
+                f"thread '{thread.id}' selects no scored question",
+                ("threads", i, "select"),
+                f"tag questions with {', '.join(sorted(tags))} in the selected sections",
+            )
+
+
+def check_outcomes(ctx: CheckContext, outcomes: Sequence[Outcome], path: PathKey, what: str) -> None:
+    """Outcomes are tried in order: only the last may (and must) lack a condition."""
+    for j, outcome in enumerate(outcomes):
+        last = j == len(outcomes) - 1
+        if outcome.when is None and not last:
+            ctx.report(
+                "R010",
+                f"{what} '{outcome.id}' has no 'when', so the {what}s after it can never apply",
+                path + (j, "id"),
+                "give it a condition, or move it to the end",
+            )
+        if outcome.when is not None and last:
+            ctx.report(
+                "R010",
+                f"the last {what} '{outcome.id}' has a condition; when nothing matches there would be no {what}",
+                path + (j, "when"),
+                "remove 'when' from the last one so it applies otherwise",
+            )
+

@@ -1,0 +1,121 @@
+"""The environments conditions are checked and evaluated in, built from a ruleset.
+
+One place decides what each kind of condition may refer to, so ``check`` and the scoring
+engine can never disagree about it:
+
+* relevance conditions: case fields and ``answer('question id')``;
+* sample minimums: case fields;
+* judgement rules: ``total``, ``n('value')``, ``share('value')``;
+* decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``.
+"""
+
+from __future__ import annotations
+
+from omi_rules.expr.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT, Type
+from omi_rules.model import (
+    BoolField,
+    CaseField,
+    CaseSampleSection,
+    DateField,
+    EnumField,
+    IntField,
+    JudgementRule,
+    JudgementSection,
+    NumberField,
+    Question,
+    Ruleset,
+    Scale,
+)
+
+
+def field_type(f: CaseField) -> Type:
+    """The condition-language type of a declared case field."""
+    if isinstance(f, EnumField):
+        values = tuple(v if isinstance(v, str) else v.value for v in f.values)
+        return EnumT(f.id, values, f.ordered)
+    if isinstance(f, BoolField):
+        return BoolT()
+    if isinstance(f, IntField):
+        return NumberT(integer=True)
+    if isinstance(f, NumberField):
+        return NumberT()
+    if isinstance(f, DateField):
+        return DateT()
+    return StringT()
+
+
+def scale_values(scale: Scale) -> tuple[str, ...]:
+    """Every answer a scale allows, sufficient first."""
+    return tuple(scale.sufficient) + tuple(scale.insufficient) + tuple(scale.not_applicable)
+
+
+def answer_type(question: Question, scales: dict[str, Scale]) -> EnumT:
+    scale = scales.get(question.scale)
+    values = scale_values(scale) if scale is not None else ()
+    return EnumT(f"answer('{question.id}')", values)
+
+
+def all_questions(model: Ruleset) -> dict[str, Question]:
+    return {
+        q.id: q
+        for s in model.sections
+        if isinstance(s, CaseSampleSection)
+        for c in s.criteria
+        for q in c.questions
+    }
+
+
+def field_names(model: Ruleset) -> dict[str, Type]:
+    return {f.id: field_type(f) for f in model.fields}
+
+
+def case_env(model: Ruleset) -> Env:
+    """Relevance conditions: case fields and earlier answers."""
+    scales = {s.id: s for s in model.scales}
+    questions = all_questions(model)
+
+    def returns(qid: str) -> Type:
+        return answer_type(questions[qid], scales)
+
+    answer = Function("answer", "question", returns, set(questions), "the answer given to a question for this case")
+    return Env(field_names(model), {"answer": answer}, "relevance condition")
+
+
+def sample_env(model: Ruleset) -> Env:
+    """Sample minimums: case fields only."""
+    return Env(field_names(model), {}, "sample condition")
+
+
+def judgement_env(rule: JudgementRule) -> Env:
+    """Judgement rules: counts and shares of the judgements given."""
+    values = set(rule.judgements)
+    count = Function("n", "judgement", lambda _: NumberT(integer=True), values, "how many specific criteria got this judgement")
+    share = Function("share", "judgement", lambda _: NumberT(), values, "the fraction of specific criteria with this judgement")
+    return Env({"total": NumberT(integer=True)}, {"n": count, "share": share}, "judgement rule")
+
+
+def decision_env(model: Ruleset) -> Env:
+    """Decisions: scores of threads, criteria and sections, and section 4 grades."""
+    rules = {r.id: r for r in model.judgement_rules}
+    grade_values: dict[str, tuple[str, ...]] = {}
+    case_criteria: set[str] = set()
+    case_sections: set[str] = set()
+    for section in model.sections:
+        if isinstance(section, JudgementSection):
+            for jc in section.criteria:
+                rule = rules.get(jc.rule or section.rule or "")
+                grade_values[jc.id] = tuple(g.id for g in rule.grades) if rule else ()
+        else:
+            case_sections.add(section.id)
+            case_criteria.update(c.id for c in section.criteria)
+    number = NumberT()
+    functions = {
+        "thread": Function("thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent"),
+        "criterion": Function("criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"),
+        "section": Function("section", "section", lambda _: number, case_sections, "a section's score in percent"),
+        "grade": Function(
+            "grade", "judged criterion", lambda cid: EnumT(f"grade('{cid}')", grade_values[cid]), set(grade_values),
+            "the grade of a judged (section 4) criterion",
+        ),
+    }
+    return Env({}, functions, "decision")

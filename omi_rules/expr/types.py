@@ -1,0 +1,97 @@
+"""Types of the condition language and the environment a condition is checked in.
+
+A condition is checked against an ``Env``: the names it may use (declared case fields, or
+``total`` in judgement rules) and the functions it may call (``answer``, ``thread``, ...). The
+same checker serves relevance conditions, sample minimums, judgement rules and decisions; only
+the environment differs. Plugins will add functions by adding ``Function`` entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BoolT:
+    def __str__(self) -> str:
+        return "true/false"
+
+
+@dataclass(frozen=True)
+class NumberT:
+    integer: bool = False
+
+    def __str__(self) -> str:
+        return "whole number" if self.integer else "number"
+
+
+@dataclass(frozen=True)
+class EnumT:
+    """Values of an enum field or an answer scale; ``ordered`` allows < and >."""
+
+    name: str
+    values: tuple[str, ...]
+    ordered: bool = False
+
+    def __str__(self) -> str:
+        kind = "ordered value" if self.ordered else "value"
+        return f"{kind} of {self.name}"
+
+
+@dataclass(frozen=True)
+class DateT:
+    def __str__(self) -> str:
+        return "date"
+
+
+@dataclass(frozen=True)
+class StringT:
+    def __str__(self) -> str:
+        return "text"
+
+
+@dataclass(frozen=True)
+class LiteralStrT:
+    """A quoted literal before it meets the value it is compared with."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return f"text '{self.value}'"
+
+
+@dataclass(frozen=True)
+class ListT:
+    """A list literal (right-hand side of ``in``)."""
+
+    def __str__(self) -> str:
+        return "list"
+
+
+Type = BoolT | NumberT | EnumT | DateT | StringT | LiteralStrT | ListT
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function a condition may call with one quoted id: ``answer('1.2.3')``.
+
+    ``ids`` are the valid arguments (``None``: any); ``returns`` gives the result type for a
+    valid argument. ``kind`` names what the argument is, for messages ("question", "thread").
+    """
+
+    name: str
+    kind: str
+    returns: Callable[[str], Type]
+    ids: Collection[str] | None = None
+    description: str = ""
+
+
+@dataclass
+class Env:
+    """What a condition may refer to."""
+
+    names: dict[str, Type] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)
+    context: str = "condition"
+    """Where the condition is, for messages: "relevance condition", "decision", ..."""

@@ -1,0 +1,218 @@
+"""Load a ruleset: main file, part files, schema validation, typed model.
+
+A ruleset is a folder holding ``ruleset.yaml`` (or a single ``.yaml`` file). The main file may
+list part files under ``include``; their lists (fields, sections, ...) are appended to the main
+file's in the order listed. Positions keep pointing at the file each value came from, so a
+diagnostic about section 2 points into ``section-2.yaml``.
+
+The model is built only when the schema is satisfied: the schema is the contract, and a
+document that passes it must build (a failure there is a bug, reported as such).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from omi_rules.codes import make
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
+from omi_rules.model import Ruleset
+from omi_rules.schema_check import invalid_paths, validate
+from omi_rules.yamlio import PathKey, SourceMap, YamlDocument, load_yaml
+
+MAIN_FILE = "ruleset.yaml"
+LIST_KEYS = ("fields", "scales", "band_sets", "sections", "judgement_rules", "threads", "decisions")
+
+
+@dataclass
+class LoadedRuleset:
+    """Everything ``check`` and the engine need from loading."""
+
+    path: Path
+    data: dict[str, Any] | None
+    source_map: SourceMap
+    files: dict[str, list[str]] = field(default_factory=dict)
+    """Source lines per file, for printing the offending line under a diagnostic."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    model: Ruleset | None = None
+    unreadable: bool = False
+
+
+def resolve_path(path: Path) -> Path:
+    """The main file of a ruleset given as a folder or a file."""
+    if path.is_dir():
+        main = path / MAIN_FILE
+        if not main.exists():
+            raise InputUnreadable(
+                make(
+                    "Y001",
+                    f"no {MAIN_FILE} in this folder",
+                    Position(str(path)),
+                    hint=f"a ruleset folder holds a {MAIN_FILE} main file",
+                )
+            )
+        return main
+    return path
+
+
+def load_ruleset(path: Path) -> LoadedRuleset:
+    """Load and validate a ruleset; problems come back as diagnostics, never exceptions.
+
+    Unreadable inputs (missing, binary, oversized) set ``unreadable`` so the CLI exits with 2.
+    """
+    result = LoadedRuleset(path=path, data=None, source_map=SourceMap(default=Position(str(path))))
+    try:
+        main_path = resolve_path(path)
+        main = load_yaml(main_path, _display(main_path))
+    except InputUnreadable as exc:
+        result.diagnostics.append(exc.diagnostic)
+        result.unreadable = True
+        return result
+    result.path = main_path
+    result.files[_display(main_path)] = main.lines
+    result.diagnostics.extend(main.diagnostics)
+    if main.data is None:
+        return result
+    result.source_map = main.source_map
+    result.diagnostics.extend(validate(main.data, "ruleset.schema.json", main.source_map))
+    if not isinstance(main.data, dict):
+        return result
+    merged = dict(main.data)
+    _merge_parts(main, merged, result)
+    result.data = merged
+    pruned, pruned_map = _prune_to_schema(merged, result.source_map)
+    if pruned is None:
+        return result
+    try:
+        result.model = Ruleset.model_validate(pruned)
+    except ValidationError as exc:  # the schema accepted it: model and schema disagree
+        result.diagnostics.append(
+            make(
+                "S004",
+                f"internal: the schema accepted this ruleset but the model did not ({exc.errors()[0]['msg']})",
+                Position(_display(main_path), 1, 1),
+                hint="please report this as a bug in omi-rules",
+            )
+        )
+        return result
+    result.source_map = pruned_map
+    return result
+
+
+def _prune_to_schema(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[str, Any] | None, SourceMap]:
+    """Drop what the schema rejects (already reported) so the rest can be checked for meaning.
+
+    Returns None when an error cannot be isolated (e.g. a missing top-level key).
+    """
+    for _ in range(8):
+        bad = invalid_paths(data, "ruleset.schema.json")
+        if not bad:
+            return data, source_map
+        if () in bad:  # the document itself is wrong (e.g. a top-level key is missing)
+            return None, source_map
+        pruned, source_map = prune(data, source_map, bad)
+        if not isinstance(pruned, dict):
+            return None, source_map
+        data = pruned
+    return None, source_map
+
+
+def prune(data: Any, source_map: SourceMap, remove: set[PathKey]) -> tuple[Any, SourceMap]:
+    """A copy of ``data`` without the paths in ``remove``, with positions re-indexed."""
+    new_map = SourceMap(default=source_map.default)
+
+    def copy(value: Any, old: PathKey, new: PathKey) -> Any:
+        if old in source_map.values:
+            new_map.values[new] = source_map.values[old]
+        if old in source_map.keys:
+            new_map.keys[new] = source_map.keys[old]
+        if isinstance(value, dict):
+            return {k: copy(v, old + (k,), new + (k,)) for k, v in value.items() if old + (k,) not in remove}
+        if isinstance(value, list):
+            out: list[Any] = []
+            for i, item in enumerate(value):
+                if old + (i,) not in remove:
+                    out.append(copy(item, old + (i,), new + (len(out),)))
+            return out
+        return value
+
+    return copy(data, (), ()), new_map
+
+
+def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRuleset) -> None:
+    """Append each included part's lists to ``merged`` (problems go to ``result``)."""
+    includes = merged.get("include")
+    if not isinstance(includes, list):
+        return
+    root = main.path.parent.resolve()
+    seen: set[Path] = {main.path.resolve()}
+    for index, entry in enumerate(includes):
+        if not isinstance(entry, str):
+            continue  # the schema has reported it
+        where = main.source_map.value(("include", index))
+        part_path = (main.path.parent / entry).resolve()
+        if root not in part_path.parents and part_path != root:
+            result.diagnostics.append(
+                make("Y012", f"included file '{entry}' is outside the ruleset's folder", where,
+                     hint="keep part files in the ruleset's folder or below it")
+            )
+            continue
+        if part_path in seen:
+            result.diagnostics.append(make("Y012", f"'{entry}' is included twice", where))
+            continue
+        seen.add(part_path)
+        try:
+            part = load_yaml(part_path, _display(main.path.parent / entry))
+        except InputUnreadable as exc:
+            diag = exc.diagnostic
+            if diag.code == "Y001":
+                diag = make("Y012", f"included file '{entry}' not found", where)
+            result.diagnostics.append(diag)
+            result.unreadable = result.unreadable or exc.diagnostic.code != "Y001"
+            continue
+        result.files[_display(main.path.parent / entry)] = part.lines
+        result.diagnostics.extend(part.diagnostics)
+        if part.data is None:
+            continue
+        errors = validate(part.data, "ruleset-part.schema.json", part.source_map)
+        result.diagnostics.extend(errors)
+        if not isinstance(part.data, dict):
+            continue
+        if part.data.get("part_of") != merged.get("id"):
+            result.diagnostics.append(
+                make(
+                    "Y012",
+                    f"'{entry}' says it is part of '{part.data.get('part_of')}', not '{merged.get('id')}'",
+                    part.source_map.value(("part_of",)),
+                )
+            )
+            continue
+        for key in LIST_KEYS:
+            items = part.data.get(key)
+            if not items:
+                continue
+            existing = merged.setdefault(key, [])
+            if not isinstance(existing, list):
+                continue
+            offset = len(existing)
+            merged[key] = existing + list(items)
+            for i in range(len(items)):
+                result.source_map.rebase((key, offset + i), part.source_map, (key, i))
+            if key not in data_keys(main):
+                result.source_map.keys.setdefault((key,), part.source_map.key((key,)))
+                result.source_map.values.setdefault((key,), part.source_map.value((key,)))
+
+
+def data_keys(doc: YamlDocument) -> set[str]:
+    return set(doc.data) if isinstance(doc.data, dict) else set()
+
+
+def _display(path: Path) -> str:
+    """Paths in diagnostics are relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
