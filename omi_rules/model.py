@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 FORMAT_VERSION = 1
 
@@ -37,9 +37,9 @@ ItemId = Annotated[
 RulesetId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9\-]*$", max_length=64)]
 SemVer = Annotated[
     str,
-    StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.\-]+)?$"),
+    StringConstraints(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.\-]+)?$"),
 ]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 """An expression in the condition language, e.g. ``sentence == 'custody' and roh >= 'high'``."""
@@ -53,7 +53,11 @@ class _Model(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        regex_engine="python-re",
     )
 
 
@@ -540,6 +544,16 @@ class Ruleset(_RulesetContent):
 
     format_version: Literal[1]
     """Version of the ruleset format; currently 1."""
+
+    @field_validator("format_version", mode="before")
+    @classmethod
+    def _exactly_int(cls, value: object) -> object:
+        """``Literal[1]`` accepts ``true`` and ``1.0`` (they equal 1 in Python); the schema's
+        ``{"const": 1, "type": "integer"}`` does not, and the two must agree."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("format_version must be the whole number 1")
+        return value
+
     id: RulesetId
     """Ruleset id, e.g. ``omi-2008``."""
     version: SemVer

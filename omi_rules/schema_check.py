@@ -28,7 +28,7 @@ _PATTERN_WORDS = {
     r"^[a-z][a-z0-9_]*$": "lower-case letters, digits and '_', starting with a letter (e.g. roh_level)",
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$": "letters, digits, '.', '-' or '_' (e.g. 1.2.3)",
     r"^[a-z][a-z0-9\-]*$": "lower-case letters, digits and '-' (e.g. omi-2008)",
-    r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
 }
 _DISCRIMINATORS = ("type", "kind")
 _TYPE_WORDS = {

@@ -9,6 +9,7 @@ from disagreeing; ``tests/test_schema_model.py`` fails if the committed files ar
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -38,3 +39,18 @@ def render_schema(name: str) -> str:
     """The schema as the committed file holds it: sorted keys would lose the model's field
     order (which editors use for completion order), so keys keep model order."""
     return json.dumps(build_schema(name), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder`` (``make schemas``)."""
+    written = []
+    for name in SCHEMAS:
+        target = folder / name
+        target.write_text(render_schema(name), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_schemas(Path(__file__).resolve().parent.parent / "schemas"):
+        print(f"wrote {path}")

@@ -1,0 +1,38 @@
+# The README's two commands: `make example` and `make test`. Both work on a fresh machine with
+# only Python 3.11: the first run creates .venv and installs what is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: example test lint typecheck pytest schemas clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## Run the main job on the bundled example (for now: check the bundled OMI 2008 ruleset).
+example: $(STAMP)
+	$(BIN)/omi-rules check rulesets/omi-2008
+
+## Install the test dependencies and run the whole test suite (lint, types, tests).
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check omi_rules tests benchmarks
+	$(BIN)/ruff format --check omi_rules tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## Regenerate schemas/ from the typed model (a test fails when they are stale).
+schemas: $(STAMP)
+	$(BIN)/python -m omi_rules.schema_gen
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
