@@ -57,11 +57,7 @@ def answer_type(question: Question, scales: dict[str, Scale]) -> EnumT:
 
 def all_questions(model: Ruleset) -> dict[str, Question]:
     return {
-        q.id: q
-        for s in model.sections
-        if isinstance(s, CaseSampleSection)
-        for c in s.criteria
-        for q in c.questions
+        q.id: q for s in model.sections if isinstance(s, CaseSampleSection) for c in s.criteria for q in c.questions
     }
 
 
@@ -89,8 +85,12 @@ def sample_env(model: Ruleset) -> Env:
 def judgement_env(rule: JudgementRule) -> Env:
     """Judgement rules: counts and shares of the judgements given."""
     values = set(rule.judgements)
-    count = Function("n", "judgement", lambda _: NumberT(integer=True), values, "how many specific criteria got this judgement")
-    share = Function("share", "judgement", lambda _: NumberT(), values, "the fraction of specific criteria with this judgement")
+    count = Function(
+        "n", "judgement", lambda _: NumberT(integer=True), values, "how many specific criteria got this judgement"
+    )
+    share = Function(
+        "share", "judgement", lambda _: NumberT(), values, "the fraction of specific criteria with this judgement"
+    )
     return Env({"total": NumberT(integer=True)}, {"n": count, "share": share}, "judgement rule")
 
 
@@ -110,11 +110,18 @@ def decision_env(model: Ruleset) -> Env:
             case_criteria.update(c.id for c in section.criteria)
     number = NumberT()
     functions = {
-        "thread": Function("thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent"),
-        "criterion": Function("criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"),
+        "thread": Function(
+            "thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent"
+        ),
+        "criterion": Function(
+            "criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"
+        ),
         "section": Function("section", "section", lambda _: number, case_sections, "a section's score in percent"),
         "grade": Function(
-            "grade", "judged criterion", lambda cid: EnumT(f"grade('{cid}')", grade_values[cid]), set(grade_values),
+            "grade",
+            "judged criterion",
+            lambda cid: EnumT(f"grade('{cid}')", grade_values[cid]),
+            set(grade_values),
             "the grade of a judged (section 4) criterion",
         ),
     }

@@ -156,8 +156,12 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
         part_path = (main.path.parent / entry).resolve()
         if root not in part_path.parents and part_path != root:
             result.diagnostics.append(
-                make("Y012", f"included file '{entry}' is outside the ruleset's folder", where,
-                     hint="keep part files in the ruleset's folder or below it")
+                make(
+                    "Y012",
+                    f"included file '{entry}' is outside the ruleset's folder",
+                    where,
+                    hint="keep part files in the ruleset's folder or below it",
+                )
             )
             continue
         if part_path in seen:

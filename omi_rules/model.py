@@ -16,7 +16,7 @@ what an editor shows on hover, so they are written for methodology staff.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -82,7 +82,7 @@ class Assumption(_Model):
     """One or two sentences of reasoning: what the sources leave open and why this choice."""
 
 
-Source = Union[Citation, Assumption]
+Source = Citation | Assumption
 
 
 class Document(_Model):
@@ -187,7 +187,7 @@ class StringField(_FieldBase):
 
 
 CaseField = Annotated[
-    Union[EnumField, BoolField, IntField, NumberField, DateField, StringField],
+    EnumField | BoolField | IntField | NumberField | DateField | StringField,
     Field(discriminator="type"),
 ]
 
@@ -376,7 +376,7 @@ class JudgementSection(_Model):
     """Where the section is defined."""
 
 
-Section = Annotated[Union[CaseSampleSection, JudgementSection], Field(discriminator="kind")]
+Section = Annotated[CaseSampleSection | JudgementSection, Field(discriminator="kind")]
 
 
 class Outcome(_Model):

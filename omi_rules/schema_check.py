@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -51,7 +51,7 @@ _TypeChecker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer
 StrictValidator = extend(Draft202012Validator, type_checker=_TypeChecker)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Any:
     """A cached validator for one of the published schemas."""
     schema = build_schema(name)
@@ -95,6 +95,7 @@ def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
                     return next(iter(matching.values()))
                 if not matching:
                     return None
+
         # Otherwise, the branch that knows most of the keys written.
         def score(item: tuple[int, list[ValidationError]]) -> tuple[int, int]:
             index, errs = item
@@ -163,12 +164,12 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
         return
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
-        hint = did_you_mean(str(error.instance), set(choices)) if isinstance(error.instance, str) else None
+        choice_hint = did_you_mean(str(error.instance), set(choices)) if isinstance(error.instance, str) else None
         yield make(
             "S004",
             f"{_show(error.instance)} is not one of: {', '.join(choices)}",
             source_map.value(path),
-            hint,
+            choice_hint,
         )
         return
     if kind == "pattern":
@@ -210,7 +211,9 @@ def _discriminator_or_generic(error: ValidationError, source_map: SourceMap) -> 
                 )
                 return
     if error.context and all(e.validator == "type" for e in error.context):
-        words = " or ".join(sorted({_TYPE_WORDS.get(str(e.validator_value), str(e.validator_value)) for e in error.context}))
+        words = " or ".join(
+            sorted({_TYPE_WORDS.get(str(e.validator_value), str(e.validator_value)) for e in error.context})
+        )
         yield make("S003", f"expected {words}, got {_describe(instance)}", source_map.value(path))
         return
     yield make("S004", f"{_where(path)} is not valid: {error.message[:200]}", source_map.value(path))

@@ -108,16 +108,13 @@ class _Walker:
                     "Y007",
                     f"document expands to more than {MAX_NODES:,} values; refused",
                     self.pos(node),
-                    hint="aliases (*name) repeat what an anchor (&name) holds; "
-                    "a ruleset never needs this many",
+                    hint="aliases (*name) repeat what an anchor (&name) holds; a ruleset never needs this many",
                 )
             )
             return None
         if depth > MAX_DEPTH:
             self.aborted = True
-            self.diagnostics.append(
-                make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", self.pos(node))
-            )
+            self.diagnostics.append(make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", self.pos(node)))
             return None
         self.map.values[path] = self.pos(node)
         if isinstance(node, MappingNode):
@@ -143,9 +140,7 @@ class _Walker:
                 )
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.diagnostics.append(
-                    make("Y011", "a mapping key must be plain text", self.pos(key_node))
-                )
+                self.diagnostics.append(make("Y011", "a mapping key must be plain text", self.pos(key_node)))
                 continue
             key = str(key_node.value)
             key_pos = self.pos(key_node)
@@ -179,9 +174,7 @@ class _Walker:
                 return int(value)
             number = float(value)
             if not math.isfinite(number):
-                self.diagnostics.append(
-                    make("Y011", f"'{node.value}' is not a finite number", self.pos(node))
-                )
+                self.diagnostics.append(make("Y011", f"'{node.value}' is not a finite number", self.pos(node)))
                 return None
             return number
         self.diagnostics.append(
@@ -228,9 +221,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
     if b"\x00" in raw:
-        raise InputUnreadable(
-            make("Y002", "file is binary (contains NUL bytes), not YAML text", Position(file))
-        )
+        raise InputUnreadable(make("Y002", "file is binary (contains NUL bytes), not YAML text", Position(file)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -268,15 +259,11 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
         doc.diagnostics.append(make("Y004", f"invalid YAML: {exc}", Position(file, 1, 1)))
         return doc
     except RecursionError:
-        doc.diagnostics.append(
-            make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", Position(file, 1, 1))
-        )
+        doc.diagnostics.append(make("Y008", f"nesting deeper than {MAX_DEPTH} levels; refused", Position(file, 1, 1)))
         return doc
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        doc.diagnostics.append(
-            make("Y009", "the file is empty (no YAML document)", Position(file, 1, 1))
-        )
+        doc.diagnostics.append(make("Y009", "the file is empty (no YAML document)", Position(file, 1, 1)))
         return doc
     if len(nodes) > 1:
         doc.diagnostics.append(

@@ -50,10 +50,10 @@ def run(ctx: CheckContext) -> None:
     _cycles(ctx, relevance)
     senv = sample_env(model)
     for i, minimum in enumerate(model.sample.minimums):
-        path: PathKey = ("sample", "minimums", i, "when")
-        checked = compile_at(ctx, minimum.when, senv, path)
+        where: PathKey = ("sample", "minimums", i, "when")
+        checked = compile_at(ctx, minimum.when, senv, where)
         if checked is not None:
-            _never_true(ctx, model, checked, path, senv.names)
+            _never_true(ctx, model, checked, where, senv.names)
     for i, rule in enumerate(model.judgement_rules):
         jenv = judgement_env(rule)
         for j, grade in enumerate(rule.grades):
@@ -69,8 +69,7 @@ def run(ctx: CheckContext) -> None:
 def _cycles(ctx: CheckContext, relevance: dict[str, tuple[PathKey, Checked]]) -> None:
     """A question's relevance may depend on other answers, but never on its own."""
     graph = {
-        qid: sorted(arg for func, arg in checked.calls if func == "answer")
-        for qid, (_, checked) in relevance.items()
+        qid: sorted(arg for func, arg in checked.calls if func == "answer") for qid, (_, checked) in relevance.items()
     }
     reported: set[frozenset[str]] = set()
     for cycle in _find_cycles(graph):
@@ -128,10 +127,10 @@ def _domains(model: Ruleset, checked: Checked, env_types: dict[str, Type]) -> di
         else:
             return None
     for func, arg in sorted(checked.calls):
-        t = checked.types.get(id(_call_node(checked, func, arg)))
-        if not isinstance(t, EnumT):
+        call_type = checked.types.get(id(_call_node(checked, func, arg)))
+        if not isinstance(call_type, EnumT):
             return None
-        domains[(func, arg)] = list(t.values) + [None]  # an answer may be missing
+        domains[(func, arg)] = list(call_type.values) + [None]  # an answer may be missing
     return domains
 
 

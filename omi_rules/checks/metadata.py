@@ -71,7 +71,9 @@ def _check_sample(ctx: CheckContext) -> None:
         for value in stratum.counts:
             if value not in values:
                 hint = did_you_mean(value, values) or f"the values are: {', '.join(sorted(values))}"
-                ctx.report("R013", f"'{value}' is not a value of field '{f.id}'", path + ("counts", value), hint, key=True)
+                ctx.report(
+                    "R013", f"'{value}' is not a value of field '{f.id}'", path + ("counts", value), hint, key=True
+                )
         total = sum(stratum.counts.values())
         if size is not None and (total < size.min or (size.max is not None and total > size.max)):
             upper = f"-{size.max}" if size.max is not None else "+"

@@ -71,7 +71,9 @@ def run(ctx: CheckContext) -> None:
 
 
 def _unknown(ctx: CheckContext, what: str, name: str, known: set[str], path: PathKey) -> None:
-    hint = did_you_mean(name, known) or (f"defined {what}s: {', '.join(sorted(known))}" if known else f"no {what}s are defined")
+    hint = did_you_mean(name, known) or (
+        f"defined {what}s: {', '.join(sorted(known))}" if known else f"no {what}s are defined"
+    )
     ctx.report("R002", f"unknown {what} '{name}'", path, hint)
 
 
@@ -89,9 +91,9 @@ def _check_references(ctx: CheckContext) -> None:
     for path, _, _, question in ctx.questions():
         if question.scale not in scales:
             _unknown(ctx, "scale", question.scale, scales, path + ("scale",))
-    for path, section in ctx.judgement_sections():
-        if section.rule is not None and section.rule not in rules:
-            _unknown(ctx, "judgement rule", section.rule, rules, path + ("rule",))
+    for path, jsection in ctx.judgement_sections():
+        if jsection.rule is not None and jsection.rule not in rules:
+            _unknown(ctx, "judgement rule", jsection.rule, rules, path + ("rule",))
     for path, _, jcriterion in ctx.judgement_criteria():
         if jcriterion.rule is not None and jcriterion.rule not in rules:
             _unknown(ctx, "judgement rule", jcriterion.rule, rules, path + ("rule",))
@@ -99,7 +101,9 @@ def _check_references(ctx: CheckContext) -> None:
     for i, thread in enumerate(m.threads):
         for j, section_id in enumerate(thread.select.sections):
             if section_id not in case_section_ids:
-                _unknown(ctx, "case-sample section", section_id, case_section_ids, ("threads", i, "select", "sections", j))
+                _unknown(
+                    ctx, "case-sample section", section_id, case_section_ids, ("threads", i, "select", "sections", j)
+                )
         if thread.bands is not None and thread.bands not in band_sets:
             _unknown(ctx, "band set", thread.bands, band_sets, ("threads", i, "bands"))
     fields = {f.id for f in m.fields}
@@ -162,7 +166,15 @@ def _check_unused(ctx: CheckContext) -> None:
     ):
         for path, item_id in items:
             if item_id not in used:
-                ctx.report("R019", f"{what} '{item_id}' is defined but never used", path + ("id",), severity=Severity.WARNING)
+                ctx.report(
+                    "R019", f"{what} '{item_id}' is defined but never used", path + ("id",), severity=Severity.WARNING
+                )
     for doc_id in m.documents:
         if doc_id not in used_documents:
-            ctx.report("R019", f"document '{doc_id}' is never cited", ("documents", doc_id), key=True, severity=Severity.WARNING)
+            ctx.report(
+                "R019",
+                f"document '{doc_id}' is never cited",
+                ("documents", doc_id),
+                key=True,
+                severity=Severity.WARNING,
+            )

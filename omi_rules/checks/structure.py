@@ -7,6 +7,7 @@ each is an error unless it is only suspicious.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from omi_rules.checks.context import CheckContext
@@ -73,8 +74,8 @@ def _check_criteria(ctx: CheckContext) -> None:
                 path + ("id",),
                 "set 'bands' on the criterion or its section",
             )
-    for path, section, jcriterion in ctx.judgement_criteria():
-        if jcriterion.rule is None and section.rule is None:
+    for path, jsection, jcriterion in ctx.judgement_criteria():
+        if jcriterion.rule is None and jsection.rule is None:
             ctx.report(
                 "R015",
                 f"criterion {jcriterion.id} has no judgement rule",
@@ -108,7 +109,7 @@ def check_bands(ctx: CheckContext, band_set: BandSet, path: PathKey) -> None:
             path + ("bands", first_j, "min"),
             f"start the lowest band at 0 (band '{first.id}' starts at {first.min:g})",
         )
-    for (_, prev), (j, band) in zip(valid, valid[1:]):
+    for (_, prev), (j, band) in itertools.pairwise(valid):
         if band.min > prev.max:
             ctx.report(
                 "R004",
@@ -200,4 +201,3 @@ def check_outcomes(ctx: CheckContext, outcomes: Sequence[Outcome], path: PathKey
                 path + (j, "when"),
                 "remove 'when' from the last one so it applies otherwise",
             )
-

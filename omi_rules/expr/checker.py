@@ -186,9 +186,9 @@ class _Checker:
             self.error("C010", f"unknown function '{node.func}'", node, hint)
             return None
         if fn.ids is not None and node.arg not in fn.ids:
-            hint = did_you_mean(node.arg, set(fn.ids))
+            arg_hint = did_you_mean(node.arg, set(fn.ids))
             arg_node = n.Const(node.arg_start, node.arg_end, node.arg)
-            self.error("C006", f"unknown {fn.kind} '{node.arg}' in {node.func}()", arg_node, hint)
+            self.error("C006", f"unknown {fn.kind} '{node.arg}' in {node.func}()", arg_node, arg_hint)
             return None
         self.calls.add((node.func, node.arg))
         return fn.returns(node.arg)

@@ -158,17 +158,21 @@ class _Translator:
                 return n.Not(start, end, self.translate(node.operand, d))
             if isinstance(node.op, ast.USub):
                 operand = self.translate(node.operand, d)
-                if isinstance(operand, n.Const) and isinstance(operand.value, int | float) and not isinstance(operand.value, bool):
+                if (
+                    isinstance(operand, n.Const)
+                    and isinstance(operand.value, int | float)
+                    and not isinstance(operand.value, bool)
+                ):
                     return n.Const(start, end, -operand.value)
                 return n.Neg(start, end, operand)
             raise self.refuse(node, "C002", "this operator is not supported", "use 'not', '-', and/or")
         if isinstance(node, ast.Compare):
             return self.compare(node, d)
         if isinstance(node, ast.BinOp):
-            op = _ARITH_OPS.get(type(node.op))
-            if op is None:
+            arith = _ARITH_OPS.get(type(node.op))
+            if arith is None:
                 raise self.refuse(node, "C002", "only + - * / are supported in arithmetic")
-            return n.Arith(start, end, op, self.translate(node.left, d), self.translate(node.right, d))
+            return n.Arith(start, end, arith, self.translate(node.left, d), self.translate(node.right, d))
         if isinstance(node, ast.Name):
             if node.id in _BOOL_NAMES:
                 return n.Const(start, end, _BOOL_NAMES[node.id])
@@ -182,7 +186,9 @@ class _Translator:
             for item in node.elts:
                 translated = self.translate(item, d)
                 if not isinstance(translated, n.Const):
-                    raise self.refuse(item, "C002", "a list may only hold literal values", "e.g. ['licence', 'custody']")
+                    raise self.refuse(
+                        item, "C002", "a list may only hold literal values", "e.g. ['licence', 'custody']"
+                    )
                 items.append(translated)
             return n.ListLit(start, end, tuple(items))
         if isinstance(node, ast.Call):
@@ -201,7 +207,9 @@ class _Translator:
                 raise self.refuse(node, "C008", "number is too large (the limit is 10^15)")
             return n.Const(start, end, value)
         if value is None:
-            raise self.refuse(node, "C002", "None cannot be used in a condition", "an empty field makes comparisons false")
+            raise self.refuse(
+                node, "C002", "None cannot be used in a condition", "an empty field makes comparisons false"
+            )
         raise self.refuse(node, "C002", f"{type(value).__name__} literals cannot be used in a condition")
 
     def compare(self, node: ast.Compare, depth: int) -> n.Node:
@@ -223,7 +231,9 @@ class _Translator:
         if not isinstance(node.func, ast.Name):
             raise self.refuse(node.func, "C002", "only named functions can be called, e.g. answer('1.2.3')")
         if node.keywords or len(node.args) != 1:
-            raise self.refuse(node, "C010", f"{node.func.id}() takes exactly one quoted id, e.g. {node.func.id}('1.2.3')")
+            raise self.refuse(
+                node, "C010", f"{node.func.id}() takes exactly one quoted id, e.g. {node.func.id}('1.2.3')"
+            )
         arg = node.args[0]
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
             raise self.refuse(arg, "C010", f"the argument of {node.func.id}() must be an id in quotes")

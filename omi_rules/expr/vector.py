@@ -109,9 +109,11 @@ class _Evaluator:
         value = self.value(node)
         if isinstance(value, bool):
             return np.full(self.data.size, value, dtype=bool)
-        if value.dtype == np.bool_:
-            return value
-        return value == 1  # bool field codes: -1 empty, 0 false, 1 true
+        array: NDArray[Any] = value
+        if array.dtype == np.bool_:
+            return array.astype(bool, copy=False)
+        truth: NDArray[np.bool_] = np.equal(array, 1)  # bool field codes: -1 empty, 0 false, 1 true
+        return truth
 
     def value(self, node: n.Node) -> Any:
         if isinstance(node, n.Const):
@@ -162,8 +164,10 @@ class _Evaluator:
             codes = [_literal(t, item.value) for item in node.right.items]
             left = self.value(node.left)
             valid = _valid(t, left)
-            hit = np.isin(left, np.array(codes, dtype=left.dtype)) if left.dtype != object else np.array(
-                [v in codes for v in left], dtype=bool
+            hit = (
+                np.isin(left, np.array(codes, dtype=left.dtype))
+                if left.dtype != object
+                else np.array([v in codes for v in left], dtype=bool)
             )
             return valid & (hit if node.op == "in" else ~hit)
         left = self._operand(node.left, t)
@@ -176,7 +180,8 @@ class _Evaluator:
             left, right = np.asarray(left, dtype=np.float64), np.asarray(right, dtype=np.float64)
         with np.errstate(invalid="ignore"):
             result = _OPS[node.op](left, right)
-        return valid & np.asarray(result, dtype=bool)
+        out: NDArray[np.bool_] = np.logical_and(valid, np.asarray(result, dtype=bool))
+        return out
 
     def _operand(self, node: n.Node, t: Type) -> Any:
         if isinstance(node, n.Const):
