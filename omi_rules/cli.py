@@ -83,8 +83,8 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         click.echo(render.summary(diagnostics, len(paths)), err=True)
     else:
         if diagnostics:
-            click.echo(render.human(diagnostics, files, color=sys.stdout.isatty()))
-        click.echo(render.summary(diagnostics, len(paths)), err=bool(diagnostics))
+            click.echo(render.human(diagnostics, files, color=sys.stdout.isatty()) + "\n")
+        click.echo(render.summary(diagnostics, len(paths)))
     sys.exit(report.exit_code(strict))
 
 

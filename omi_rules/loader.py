@@ -11,6 +11,7 @@ document that passes it must build (a failure there is a bug, reported as such).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
 from omi_rules.model import Ruleset
-from omi_rules.schema_check import invalid_paths, validate
+from omi_rules.schema_check import invalid_paths, validate, validator
 from omi_rules.yamlio import PathKey, SourceMap, YamlDocument, load_yaml
 
 MAIN_FILE = "ruleset.yaml"
@@ -107,17 +108,59 @@ def _prune_to_schema(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[
 
     Returns None when an error cannot be isolated (e.g. a missing top-level key).
     """
+    recovered = False
     for _ in range(8):
         bad = invalid_paths(data, "ruleset.schema.json")
         if not bad:
             return data, source_map
-        if () in bad:  # the document itself is wrong (e.g. a top-level key is missing)
-            return None, source_map
+        if () in bad:  # a top-level key is missing: recover once, as a compiler would
+            if recovered:
+                return None, source_map
+            data, source_map = _recover_top_level(data, source_map)
+            recovered = True
+            continue
         pruned, source_map = prune(data, source_map, bad)
         if not isinstance(pruned, dict):
             return None, source_map
         data = pruned
     return None, source_map
+
+
+_PLACEHOLDERS: dict[str, Any] = {
+    "format_version": 1,
+    "id": "unnamed",
+    "version": "0.0.0",
+    "title": "(missing)",
+    "description": "(missing)",
+    "effective_from": "2000-01-01",
+}
+
+
+def _recover_top_level(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[str, Any], SourceMap]:
+    """Supply missing top-level keys so the rest of the ruleset can still be checked.
+
+    A misspelled key (``effective_form``) is taken as the key it nearly matches; a key that is
+    simply absent gets a neutral placeholder. Both problems have already been reported, so
+    this only decides how much *else* ``check`` can find in the same run.
+    """
+    schema = validator("ruleset.schema.json").schema
+    known = set(schema.get("properties", {}))
+    data = dict(data)
+    for key in schema.get("required", []):
+        if key in data:
+            continue
+        unknown = [k for k in data if k not in known]
+        close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+        if close:
+            data[key] = data.pop(close[0])
+            source_map.rebase((key,), source_map, (close[0],))
+            source_map.keys[(key,)] = source_map.key((close[0],))
+        elif key == "changelog":
+            version = data.get("version") if isinstance(data.get("version"), str) else "0.0.0"
+            data[key] = [{"version": version, "date": "2000-01-01", "changes": ["(missing)"]}]
+        elif key in _PLACEHOLDERS:
+            data[key] = _PLACEHOLDERS[key]
+    return data, source_map
 
 
 def prune(data: Any, source_map: SourceMap, remove: set[PathKey]) -> tuple[Any, SourceMap]:

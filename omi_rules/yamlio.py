@@ -66,7 +66,7 @@ class SourceMap:
         """Copy ``other``'s entries under ``other_prefix`` into this map, under ``prefix``."""
         n = len(other_prefix)
         for src, dst in ((other.values, self.values), (other.keys, self.keys)):
-            for path, pos in src.items():
+            for path, pos in list(src.items()):
                 if path[:n] == other_prefix:
                     dst[prefix + path[n:]] = pos
 

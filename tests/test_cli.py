@@ -1,0 +1,258 @@
+"""End-to-end tests of the command line: exit codes, formats, malformed input, the bundled
+ruleset, and the issue's acceptance scenario (five mistakes, five located diagnostics)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omi_rules import cli
+from omi_rules.cli import main
+from omi_rules.schema_gen import render_schema
+
+from .conftest import MINIMAL, ROOT
+
+OMI = ROOT / "rulesets" / "omi-2008"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_bundled_omi_ruleset_is_clean(chdir_root: Path) -> None:
+    code, out, err = run("check", "rulesets/omi-2008", "--strict")
+    assert code == 0, out + err
+    assert out == "1 ruleset checked: no problems found\n"
+
+
+def test_minimal_fixture_is_clean() -> None:
+    code, out, err = run("check", str(MINIMAL), "--strict")
+    assert (code, out) == (0, "1 ruleset checked: no problems found\n"), out + err
+
+
+def _position(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
+    """1-based line and column of ``needle`` (plus ``offset`` characters) in ``text``."""
+    index = text.index(needle) + offset
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def test_five_mistakes_in_a_copy_of_omi_2008_give_five_located_diagnostics(tmp_path: Path) -> None:
+    """The issue's acceptance scenario on a copy of the bundled ruleset."""
+    folder = tmp_path / "omi"
+    shutil.copytree(OMI, folder)
+    main_file = folder / "ruleset.yaml"
+    expected: set[tuple[str, str, int, int]] = set()
+
+    # 1. a typo in an enum value inside a condition
+    section_files = sorted(folder.glob("section-*.yaml"))
+    for path in section_files:
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"roh >= 'high'", text)
+        if match:
+            text = text[: match.start()] + "roh >= 'hihg'" + text[match.end() :]
+            path.write_text(text, encoding="utf-8")
+            expected.add(("C004", path.name, *_position(text, "'hihg'")))
+            break
+    else:
+        pytest.fail("no condition \"roh >= 'high'\" found to corrupt")
+
+    # 2. a misspelled key
+    text = main_file.read_text(encoding="utf-8")
+    text = text.replace("\neffective_from:", "\neffective_form:", 1)
+    main_file.write_text(text, encoding="utf-8")
+    expected.add(("S001", "ruleset.yaml", *_position(text, "effective_form")))
+
+    # 3. a duplicate question id: the second question of 1.1 takes the first one's id
+    path = folder / "section-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    ids = re.findall(r"- id: ['\"]?(1\.1\.\d+)['\"]?\n", text)
+    assert len(ids) >= 2
+    second = re.search(r"- id: ['\"]?" + re.escape(ids[1]) + r"['\"]?\n", text)
+    assert second is not None
+    replacement = second.group(0).replace(ids[1], ids[0])
+    text = text[: second.start()] + replacement + text[second.end() :]
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n", 0, second.start()) + 1
+    col = second.start() - (text.rfind("\n", 0, second.start()) + 1) + 1 + len("- id: ")
+    expected.add(("R001", "section-1.yaml", line, col))
+
+    # 4. a gap between two bands: the 'priority' band starts one point higher
+    text = main_file.read_text(encoding="utf-8")
+    match = re.search(r"(- id: priority\n(?:\s+\w+:.*\n)*?\s+min: )(\d+)", text)
+    assert match is not None, "band 'priority' with a 'min' not found"
+    text = text[: match.start(2)] + str(int(match.group(2)) + 1) + text[match.end(2) :]
+    main_file.write_text(text, encoding="utf-8")
+    index = match.start(2)
+    expected.add(("R004", "ruleset.yaml", text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1))
+
+    # 5. a condition on an undeclared field
+    path = folder / "section-2.yaml"
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"relevant_if: (['\"]?)", text)
+    assert match is not None
+    text = text[: match.end()] + "postcode == 'LL57' and " + text[match.end() :]
+    path.write_text(text, encoding="utf-8")
+    expected.add(("C003", "section-2.yaml", *_position(text, "postcode == 'LL57'")))
+
+    result = CliRunner().invoke(main, ["check", str(folder), "--format", "json"])
+    body = json.loads(result.stdout)
+    actual = {(d["code"], Path(d["file"]).name, d["line"], d["column"]) for d in body["diagnostics"]}
+    assert actual == expected, json.dumps(body["diagnostics"], indent=1)
+    assert result.exit_code == 1
+
+
+MALFORMED = {
+    "truncated": ("format_version: 1\nid: x\nsections:\n  - id: '1'\n    title: [unclosed", "Y004", 1),
+    "tabs": "format_version: 1\nfields:\n\t- id: x\n",
+    "binary": bytes(range(256)) * 4,
+    "empty": "",
+    "only-comments": "# nothing here\n",
+    "alias-bomb": "a: &a [x,x,x,x,x,x,x,x,x]\n"
+    + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)),
+    "not-utf8": "id: caf\xe9\n".encode("latin-1"),
+    "list": "- 1\n- 2\n",
+    "deep": "a: " + "[" * 200 + "]" * 200 + "\n",
+    "duplicate-keys": "id: a\nid: b\n",
+}
+EXPECTED_CODES = {
+    "truncated": ("Y004", 1),
+    "tabs": ("Y005", 1),
+    "binary": ("Y002", 2),
+    "empty": ("Y009", 1),
+    "only-comments": ("Y009", 1),
+    "alias-bomb": ("Y007", 1),
+    "not-utf8": ("Y002", 2),
+    "list": ("S003", 1),
+    "deep": ("Y008", 1),
+    "duplicate-keys": ("Y006", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_yaml_gets_a_diagnostic_not_a_traceback(name: str, tmp_path: Path) -> None:
+    content = MALFORMED[name]
+    if isinstance(content, tuple):
+        content = content[0]
+    path = tmp_path / f"{name}.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = run("check", str(path), "--format", "json")
+    expected_code, expected_exit = EXPECTED_CODES[name]
+    body = json.loads(out)
+    assert expected_code in {d["code"] for d in body["diagnostics"]}, body
+    assert code == expected_exit
+    assert "Traceback" not in out + err
+
+
+def test_malformed_yaml_as_subprocess(tmp_path: Path) -> None:
+    """The installed entry point behaves the same outside the test runner."""
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(str(MALFORMED["alias-bomb"]), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "omi_rules", "check", str(bomb)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 1
+    assert "error[Y007]" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_missing_path_exits_2() -> None:
+    code, out, _ = run("check", "no/such/ruleset")
+    assert code == 2
+    assert "error[Y001]" in out
+
+
+def test_usage_error_exits_2() -> None:
+    code, _, err = run("check", "--format", "xml", str(MINIMAL))
+    assert code == 2
+    assert "Invalid value" in err
+
+
+def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    text = (folder / "ruleset.yaml").read_text(encoding="utf-8")
+    (folder / "ruleset.yaml").write_text(
+        text.replace("version: 1.0.0\ntitle", "version: 1.1.0\ntitle"), encoding="utf-8"
+    )
+    assert run("check", str(folder))[0] == 0
+    code, out, _ = run("check", str(folder), "--strict")
+    assert code == 1
+    assert "warning[R012]" in out
+
+
+def test_human_format_shows_source_line_caret_and_hint(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / "ruleset.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("roh >= 'high'\"", "roh >= 'hihg'\""), encoding="utf-8")
+    code, out, _ = run("check", str(folder))
+    assert code == 1
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "error[C004]" in line)
+    assert re.match(r".*ruleset\.yaml:\d+:\d+: error\[C004\]: 'hihg' is not a value of roh$", lines[head])
+    assert "roh >= 'hihg'" in lines[head + 1]
+    caret = lines[head + 2]
+    assert (
+        caret.strip().endswith("| " + " " * (caret.index("^") - caret.index("|") - 2) + "^^^^^^") or "^^^^^^" in caret
+    )
+    assert lines[head + 1].index("'hihg'") == caret.index("^")
+    assert lines[head + 3].strip() == "= hint: did you mean 'high'?"
+
+
+def test_github_format_escapes_and_locates(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / "ruleset.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    description: Tier.", "    descripton: Tier."), encoding="utf-8"
+    )
+    code, out, _ = run("check", str(folder), "--format", "github")
+    assert code == 1
+    assert re.fullmatch(
+        r"::error file=[^,]*ruleset\.yaml,line=32,col=5,title=S001 unknown-key::unknown key 'descripton' "
+        r"\(hint%3A did you mean 'description'\?\)|::error file=[^,]*ruleset\.yaml,line=32,col=5,"
+        r"title=S001 unknown-key::unknown key 'descripton' \(hint: did you mean 'description'\?\)",
+        out.strip(),
+    )
+
+
+def test_schema_command_prints_the_committed_schema() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    assert out == (ROOT / "schemas" / "ruleset.schema.json").read_text(encoding="utf-8")
+    assert out == render_schema("ruleset.schema.json")
+    code, out, _ = run("schema", "--part")
+    assert json.loads(out)["$id"].endswith("ruleset-part.schema.json")
+
+
+def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(cli, "check_ruleset", boom)
+    code, out, err = run("check", str(MINIMAL))
+    assert code == 3
+    assert "internal error: RuntimeError: simulated bug" in err
+    assert "Traceback" not in out + err
+    code, _, err = run("--debug", "check", str(MINIMAL))
+    assert code == 3
+    assert "Traceback" in err
+
+
+def test_python_dash_m_and_version() -> None:
+    proc = subprocess.run([sys.executable, "-m", "omi_rules", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("omi-rules, version ")
