@@ -266,6 +266,8 @@ class Weights(_Model):
     """Weight of the mean over the individual questions."""
     summary: float = Field(default=0.2, ge=0, le=1)
     """Weight of the summary question."""
+    source: Source | None = None
+    """Where the weights come from (OMI: Appendix 4, "weighted 80/20")."""
 
 
 class Question(_Model):

@@ -111,12 +111,12 @@ def _check_references(ctx: CheckContext) -> None:
         if stratum.field not in fields:
             _unknown(ctx, "field", stratum.field, fields, ("sample", "strata", i, "field"))
     documents = set(m.documents)
-    for path, source in _sources(ctx):
+    for path, source in iter_sources(ctx):
         if isinstance(source, Citation) and source.document not in documents:
             _unknown(ctx, "document", source.document, documents, path + ("document",))
 
 
-def _sources(ctx: CheckContext) -> Iterable[tuple[PathKey, Source]]:
+def iter_sources(ctx: CheckContext) -> Iterable[tuple[PathKey, Source]]:
     """Every ``source`` in the ruleset with its path."""
     m = ctx.model
     for i, f in enumerate(m.fields):
@@ -158,7 +158,7 @@ def _check_unused(ctx: CheckContext) -> None:
     used_bands = {s.bands for _, s in ctx.case_sections()} | {c.bands for _, _, c in ctx.case_criteria()}
     used_bands |= {t.bands for t in m.threads}
     used_rules = {s.rule for _, s in ctx.judgement_sections()} | {c.rule for _, _, c in ctx.judgement_criteria()}
-    used_documents = {s.document for _, s in _sources(ctx) if isinstance(s, Citation)}
+    used_documents = {s.document for _, s in iter_sources(ctx) if isinstance(s, Citation)}
     for what, items, used in (
         ("scale", [(("scales", i), s.id) for i, s in enumerate(m.scales)], used_scales),
         ("band set", [(("band_sets", i), b.id) for i, b in enumerate(m.band_sets)], used_bands),
