@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import best_of  # noqa: E402
-from ruamel.yaml import YAML  # noqa: E402
+from _timing import best_of
+from ruamel.yaml import YAML
 
-from omi_rules.diagnostics import Report  # noqa: E402
-from omi_rules.pipeline import check_ruleset  # noqa: E402
+from omi_rules.diagnostics import Report
+from omi_rules.pipeline import check_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "rulesets" / "omi-2008"

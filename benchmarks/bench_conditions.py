@@ -16,15 +16,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import best_of  # noqa: E402
+from _timing import best_of
 
-from omi_rules.envs import all_questions, answer_type, case_env, field_type  # noqa: E402
-from omi_rules.expr.checker import Checked, compile_condition  # noqa: E402
-from omi_rules.expr.rowwise import RowData, evaluate_row  # noqa: E402
-from omi_rules.expr.types import BoolT, EnumT, NumberT  # noqa: E402
-from omi_rules.expr.vector import VectorData, encode, evaluate  # noqa: E402
-from omi_rules.loader import load_ruleset  # noqa: E402
-from omi_rules.model import IntField  # noqa: E402
+from omi_rules.envs import all_questions, answer_type, case_env, field_type
+from omi_rules.expr.checker import Checked, compile_condition
+from omi_rules.expr.rowwise import RowData, evaluate_row
+from omi_rules.expr.types import BoolT, EnumT, NumberT
+from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.loader import load_ruleset
+from omi_rules.model import IntField
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,9 +71,7 @@ def main() -> None:
             evaluate(checked, data)
 
     sample = rows[: min(len(rows), 2_000)]
-    row_data = [
-        RowData(r, {("answer", qid): answers[qid][i] for qid in questions}) for i, r in enumerate(sample)
-    ]
+    row_data = [RowData(r, {("answer", qid): answers[qid][i] for qid in questions}) for i, r in enumerate(sample)]
 
     def rowwise() -> None:
         for rd in row_data:
