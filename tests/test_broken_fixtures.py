@@ -65,9 +65,13 @@ def test_broken_fixture(case: dict[str, Any], tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == case.get("exit", 1)
 
 
+RULESET_PREFIXES = ("Y", "S", "R", "C")
+"""Codes about rulesets; case-data codes have their own fixtures (tests/test_case_data.py)."""
+
+
 def test_every_code_has_a_fixture() -> None:
     covered = {c["code"] for c in CASES}
-    missing = sorted(set(CODES) - covered)
+    missing = sorted(code for code in CODES if code.startswith(RULESET_PREFIXES) and code not in covered)
     assert not missing, f"codes without a broken fixture: {missing}"
 
 
