@@ -5,7 +5,8 @@ Codes are stable: once released, a code keeps its meaning (retire it rather than
 the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
-(references, weights, bands, ...), ``C`` conditions.
+(references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
+judgements.
 """
 
 from __future__ import annotations
@@ -82,6 +83,26 @@ CODES: dict[str, Code] = {
         Code("C008", "condition-too-large"),
         Code("C009", "never-true", _W),
         Code("C010", "bad-call"),
+        # -- case data
+        Code("D001", "unknown-column"),
+        Code("D002", "missing-column"),
+        Code("D003", "invalid-field-value"),
+        Code("D004", "invalid-answer"),
+        Code("D005", "duplicate-case-id"),
+        Code("D006", "answer-not-relevant", _W),
+        Code("D007", "relevant-unanswered"),
+        Code("D008", "empty-data"),
+        Code("D009", "unreadable-data", unreadable=True),
+        Code("D010", "ragged-row"),
+        Code("D011", "missing-case-id"),
+        Code("D012", "malformed-data"),
+        Code("D013", "sample-requirement", _W),
+        # -- section 4 judgements
+        Code("J001", "unknown-criterion"),
+        Code("J002", "unknown-specific-criterion"),
+        Code("J003", "invalid-judgement"),
+        Code("J004", "missing-judgement"),
+        Code("J005", "malformed-judgements"),
     ]
 }
 

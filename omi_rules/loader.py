@@ -12,6 +12,7 @@ document that passes it must build (a failure there is a bug, reported as such).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,23 @@ from typing import Any
 from pydantic import ValidationError
 
 from omi_rules.codes import make
-from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
 from omi_rules.model import Ruleset
 from omi_rules.schema_check import invalid_paths, validate, validator
 from omi_rules.yamlio import PathKey, SourceMap, YamlDocument, load_yaml
 
 MAIN_FILE = "ruleset.yaml"
 LIST_KEYS = ("fields", "scales", "band_sets", "sections", "judgement_rules", "threads", "decisions")
+
+
+@dataclass
+class Pruned:
+    """What was dropped to get past schema errors, so later checks can stay quiet about it."""
+
+    degraded: set[PathKey] = field(default_factory=set)
+    """Paths (in the pruned document) of containers that lost an item, or keys recovered."""
+    ids: set[str] = field(default_factory=set)
+    """Ids (and mapping keys) of the dropped items: references to them are not reported."""
 
 
 @dataclass
@@ -40,6 +51,13 @@ class LoadedRuleset:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     model: Ruleset | None = None
     unreadable: bool = False
+    pruned: Pruned = field(default_factory=Pruned)
+    """What had to be dropped to build ``model`` despite schema errors."""
+
+    @property
+    def complete(self) -> bool:
+        """True when loading found no error: the model is the whole ruleset as written."""
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def resolve_path(path: Path) -> Path:
@@ -84,7 +102,7 @@ def load_ruleset(path: Path) -> LoadedRuleset:
     merged = dict(main.data)
     _merge_parts(main, merged, result)
     result.data = merged
-    pruned, pruned_map = _prune_to_schema(merged, result.source_map)
+    pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned)
     if pruned is None:
         return result
     try:
@@ -103,10 +121,12 @@ def load_ruleset(path: Path) -> LoadedRuleset:
     return result
 
 
-def _prune_to_schema(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[str, Any] | None, SourceMap]:
+def _prune_to_schema(
+    data: dict[str, Any], source_map: SourceMap, pruned: Pruned
+) -> tuple[dict[str, Any] | None, SourceMap]:
     """Drop what the schema rejects (already reported) so the rest can be checked for meaning.
 
-    Returns None when an error cannot be isolated (e.g. a missing top-level key).
+    Returns None when the document cannot be repaired enough to build a model.
     """
     recovered = False
     for _ in range(8):
@@ -116,13 +136,13 @@ def _prune_to_schema(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[
         if () in bad:  # a top-level key is missing: recover once, as a compiler would
             if recovered:
                 return None, source_map
-            data, source_map = _recover_top_level(data, source_map)
+            data, source_map = _recover_top_level(data, source_map, pruned)
             recovered = True
             continue
-        pruned, source_map = prune(data, source_map, bad)
-        if not isinstance(pruned, dict):
+        smaller, source_map = prune(data, source_map, bad, pruned)
+        if not isinstance(smaller, dict):
             return None, source_map
-        data = pruned
+        data = smaller
     return None, source_map
 
 
@@ -136,7 +156,7 @@ _PLACEHOLDERS: dict[str, Any] = {
 }
 
 
-def _recover_top_level(data: dict[str, Any], source_map: SourceMap) -> tuple[dict[str, Any], SourceMap]:
+def _recover_top_level(data: dict[str, Any], source_map: SourceMap, pruned: Pruned) -> tuple[dict[str, Any], SourceMap]:
     """Supply missing top-level keys so the rest of the ruleset can still be checked.
 
     A misspelled key (``effective_form``) is taken as the key it nearly matches; a key that is
@@ -149,6 +169,7 @@ def _recover_top_level(data: dict[str, Any], source_map: SourceMap) -> tuple[dic
     for key in schema.get("required", []):
         if key in data:
             continue
+        pruned.degraded.add((key,))
         unknown = [k for k in data if k not in known]
         close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
         if close:
@@ -163,9 +184,16 @@ def _recover_top_level(data: dict[str, Any], source_map: SourceMap) -> tuple[dic
     return data, source_map
 
 
-def prune(data: Any, source_map: SourceMap, remove: set[PathKey]) -> tuple[Any, SourceMap]:
+def prune(data: Any, source_map: SourceMap, remove: set[PathKey], pruned: Pruned) -> tuple[Any, SourceMap]:
     """A copy of ``data`` without the paths in ``remove``, with positions re-indexed."""
     new_map = SourceMap(default=source_map.default)
+
+    def note(value: Any, name: str | None, container: PathKey) -> None:
+        pruned.degraded.add(container)
+        if isinstance(value, dict) and isinstance(value.get("id"), str):
+            pruned.ids.add(value["id"])
+        if name is not None and isinstance(value, dict):
+            pruned.ids.add(name)
 
     def copy(value: Any, old: PathKey, new: PathKey) -> Any:
         if old in source_map.values:
@@ -173,11 +201,19 @@ def prune(data: Any, source_map: SourceMap, remove: set[PathKey]) -> tuple[Any, 
         if old in source_map.keys:
             new_map.keys[new] = source_map.keys[old]
         if isinstance(value, dict):
-            return {k: copy(v, old + (k,), new + (k,)) for k, v in value.items() if old + (k,) not in remove}
+            out_map: dict[str, Any] = {}
+            for k, v in value.items():
+                if old + (k,) in remove:
+                    note(v, k, new + (k,))
+                else:
+                    out_map[k] = copy(v, old + (k,), new + (k,))
+            return out_map
         if isinstance(value, list):
             out: list[Any] = []
             for i, item in enumerate(value):
-                if old + (i,) not in remove:
+                if old + (i,) in remove:
+                    note(item, None, new)
+                else:
                     out.append(copy(item, old + (i,), new + (len(out),)))
             return out
         return value
@@ -228,7 +264,8 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
         result.diagnostics.extend(errors)
         if not isinstance(part.data, dict):
             continue
-        if part.data.get("part_of") != merged.get("id"):
+        part_of, main_id = part.data.get("part_of"), merged.get("id")
+        if isinstance(part_of, str) and _valid_id(main_id) and part_of != main_id:
             result.diagnostics.append(
                 make(
                     "Y012",
@@ -251,6 +288,11 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
             if key not in data_keys(main):
                 result.source_map.keys.setdefault((key,), part.source_map.key((key,)))
                 result.source_map.values.setdefault((key,), part.source_map.value((key,)))
+
+
+def _valid_id(value: Any) -> bool:
+    """Whether a main file's id is usable for the part_of comparison (else S004 said so)."""
+    return isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9\-]*", value) is not None
 
 
 def data_keys(doc: YamlDocument) -> set[str]:

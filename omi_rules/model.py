@@ -512,6 +512,14 @@ class SampleRequirements(_Model):
     """Minimum numbers of case types."""
 
 
+class CaseDataRules(_Model):
+    """How strictly case data is checked before scoring."""
+
+    relevant_unanswered: Literal["error", "warning"] = "error"
+    """A question left unanswered on a case it is relevant to: an error (default) stops scoring;
+    a warning scores the question on the cases that were answered."""
+
+
 # --------------------------------------------------------------------------- the ruleset
 
 
@@ -580,3 +588,5 @@ class Ruleset(_RulesetContent):
     """How scores are displayed."""
     sample: SampleRequirements = Field(default_factory=SampleRequirements)
     """What the case sample must contain."""
+    case_data: CaseDataRules = Field(default_factory=CaseDataRules)
+    """How strictly case data is checked before scoring."""

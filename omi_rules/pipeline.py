@@ -18,5 +18,5 @@ def check_ruleset(path: Path, report: Report) -> LoadedRuleset:
     report.extend(loaded.diagnostics)
     report.unreadable = report.unreadable or loaded.unreadable
     if loaded.model is not None:
-        report.extend(run_checks(loaded.model, loaded.source_map, loaded.files))
+        report.extend(run_checks(loaded.model, loaded.source_map, loaded.files, loaded.pruned, loaded.complete))
     return loaded

@@ -21,7 +21,7 @@ from jsonschema.validators import extend
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic
 from omi_rules.expr.checker import did_you_mean
-from omi_rules.schema_gen import build_schema
+from omi_rules.schema_gen import SCHEMAS, build_schema
 from omi_rules.yamlio import PathKey, SourceMap
 
 _PATTERN_WORDS = {
@@ -120,7 +120,10 @@ def _properties(branch: dict[str, Any]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _defs() -> dict[str, Any]:
-    defs: dict[str, Any] = build_schema("ruleset.schema.json").get("$defs", {})
+    """Every ``$defs`` entry of every published schema (names are unique across them)."""
+    defs: dict[str, Any] = {}
+    for name in SCHEMAS:
+        defs.update(build_schema(name).get("$defs", {}))
     return defs
 
 
@@ -254,20 +257,28 @@ def invalid_paths(data: Any, schema_name: str) -> set[PathKey]:
     """
     out: set[PathKey] = set()
     for error in validator(schema_name).iter_errors(data):
-        out.update(_prune_error(error))
+        out.update(_prune_error(error, data))
     return out
 
 
-def _prune_error(error: ValidationError) -> set[PathKey]:
+def _item(data: Any, path: PathKey) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _prune_error(error: ValidationError, data: Any) -> set[PathKey]:
     path = _path(error)
     if error.validator in ("oneOf", "anyOf"):
         chosen = _branch_errors(error)
         if chosen:
-            return set().union(*(_prune_error(sub) for sub in chosen))
+            return set().union(*(_prune_error(sub, data) for sub in chosen))
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         return {path + (key,) for key in error.instance if key not in allowed}
+    # Drop the innermost list item that is a mapping (a question, a band, ...): dropping a
+    # single bad value from a list of values would change the list's meaning instead.
     for i in range(len(path) - 1, -1, -1):
-        if isinstance(path[i], int):
+        if isinstance(path[i], int) and isinstance(_item(data, path[: i + 1]), dict):
             return {path[: i + 1]}
     return {path}

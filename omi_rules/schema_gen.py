@@ -14,12 +14,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from omi_rules.data_model import CaseDataDocument, JudgementsDocument
 from omi_rules.model import Ruleset, RulesetPart
 
 SCHEMA_BASE_URL = "https://omi-rules.example/schemas/"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "ruleset.schema.json": Ruleset,
     "ruleset-part.schema.json": RulesetPart,
+    "case-data.schema.json": CaseDataDocument,
+    "judgements.schema.json": JudgementsDocument,
 }
 
 

@@ -12,12 +12,15 @@ as the text written (``2008-09-01``), since the ruleset format treats dates as I
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from omi_rules.codes import make
@@ -80,6 +83,45 @@ class YamlDocument:
     source_map: SourceMap
     diagnostics: list[Diagnostic]
     lines: list[str]
+
+
+class _ExpansionLimit(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("expansion limit")
+        self.mark = mark
+
+
+class _CountingComposer(Composer):
+    """ruamel's composer, counting how many values the document expands to.
+
+    Each node counts once; each alias counts as the whole of what its anchor holds. The count
+    is kept while composing (aliases are never copied), so a "billion laughs" document is
+    refused at the alias that crosses the limit, after a few hundred nodes of work.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        sizes: dict[int, int] = self.__dict__.setdefault("_sizes", {})
+        if self.parser.check_event(AliasEvent):
+            mark = self.parser.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            self._add(sizes.get(id(node), 1), mark)
+            return node
+        node = super().compose_node(parent, index)
+        if isinstance(node, SequenceNode):
+            size = 1 + sum(sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            size = 1 + sum(sizes.get(id(k), 1) + sizes.get(id(v), 1) for k, v in node.value)
+        else:
+            size = 1
+        sizes[id(node)] = size
+        self._add(1, node.start_mark)
+        return node
+
+    def _add(self, amount: int, mark: Any) -> None:
+        total = self.__dict__.get("_total", 0) + amount
+        self.__dict__["_total"] = total
+        if total > MAX_NODES:
+            raise _ExpansionLimit(mark)
 
 
 class _Walker:
@@ -158,12 +200,17 @@ class _Walker:
             first_seen[key] = key_pos
             self.map.keys[path + (key,)] = key_pos
             out[key] = self.walk(value_node, path + (key,), depth + 1)
+            if isinstance(value_node, ScalarNode) and value_node.value == "" and value_node.style is None:
+                # An empty value ("title:") has no token; ruamel marks the next line. Point just
+                # after the colon instead, where the missing value belongs.
+                self.map.values[path + (key,)] = Position(self.file, key_pos.line, key_pos.col + len(key) + 1)
         return out
 
     def scalar(self, node: ScalarNode) -> Any:
         tag = _tag(node)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return str(node.value)
+            # ruamel marks the folds of a '>' scalar with BEL characters; drop them.
+            return str(node.value).replace("\a", "") if node.style == ">" else str(node.value)
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
@@ -186,6 +233,14 @@ class _Walker:
             )
         )
         return None
+
+
+def decode_error_position(raw: bytes, start: int) -> tuple[int, int]:
+    """1-based line and *character* column of the byte at ``start`` in undecodable ``raw``."""
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    col = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+    return line, col
 
 
 def _tag(node: Node) -> str:
@@ -225,8 +280,7 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = decode_error_position(raw, exc.start)
         raise InputUnreadable(
             make(
                 "Y002",
@@ -250,9 +304,31 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
     lines = text.splitlines()
     doc = YamlDocument(path or Path(file), None, SourceMap(default=Position(file, 1, 1)), [], lines)
     yaml = YAML(typ="rt")
+    yaml.Composer = _CountingComposer
+    yaml.max_depth = MAX_DEPTH
     try:
         nodes = list(yaml.compose_all(text))
+    except _ExpansionLimit as exc:
+        doc.diagnostics.append(
+            make(
+                "Y007",
+                f"document expands to more than {MAX_NODES:,} values here; refused",
+                Position(file, exc.mark.line + 1, exc.mark.column + 1),
+                hint="aliases (*name) repeat what an anchor (&name) holds; a ruleset never needs this many",
+            )
+        )
+        return doc
     except MarkedYAMLError as exc:
+        if "maximum depth" in str(exc.problem or ""):
+            mark = exc.problem_mark
+            doc.diagnostics.append(
+                make(
+                    "Y008",
+                    f"nesting deeper than {MAX_DEPTH} levels; refused",
+                    Position(file, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1),
+                )
+            )
+            return doc
         doc.diagnostics.append(_syntax_diagnostic(exc, file, lines))
         return doc
     except YAMLError as exc:
@@ -266,11 +342,13 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
         doc.diagnostics.append(make("Y009", "the file is empty (no YAML document)", Position(file, 1, 1)))
         return doc
     if len(nodes) > 1:
+        second = nodes[1].start_mark.line
+        marker = next((i for i in range(second, -1, -1) if i < len(lines) and lines[i].startswith("---")), second)
         doc.diagnostics.append(
             make(
                 "Y010",
                 "the file holds more than one YAML document ('---'); only one is allowed",
-                Position(file, nodes[1].start_mark.line + 1, 1),
+                Position(file, marker + 1, 1),
                 hint="use one file per ruleset or part, listed under 'include'",
             )
         )
@@ -283,11 +361,59 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
     return doc
 
 
+_VALUE_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^#]*?:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """The last line before ``upto`` (1-based) whose value opens a quote it does not close.
+
+    YAML lets a quoted value run over several lines, so an unclosed quote makes the parser
+    fail much later, where the next quote happens to be; rulesets rarely wrap quoted values,
+    so the unclosed quote is the likelier culprit.
+    """
+    found = None
+    for index in range(min(upto, len(lines))):
+        text = lines[index]
+        match = _VALUE_QUOTE.match(text)
+        if not match:
+            continue
+        quote, start = match.group(1), match.start(1)
+        rest = text[start + 1 :]
+        closed = re.search(r'(?<!\\)"', rest) is not None if quote == '"' else "'" in rest.replace("''", "")
+        if not closed:
+            found = (index + 1, start + 1)
+    return found
+
+
+_OPENERS = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
+
+
 def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    # An unclosed quote or bracket is reported where the file ends; the useful place is where
+    # the quote or bracket was opened, which ruamel gives as the context.
+    if exc.context_mark is not None and str(exc.context or "").startswith(_OPENERS):
+        mark = exc.context_mark
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    problem = exc.problem or "invalid YAML"
+    hint = None
+    if "expected <block end>" in problem or "expected ',' or" in problem:
+        quote = _unclosed_quote(lines, line)
+        if quote is not None and quote[0] < line:
+            return make(
+                "Y004",
+                f"a quote opened here is not closed on its line (YAML reads on and fails at line {line}: {problem})",
+                Position(file, *quote),
+                hint="close the quote at the end of the value",
+            )
+    if "mapping values are not allowed" in problem and 0 < line <= len(lines):
+        text = lines[line - 1]
+        if text.find(":") == col - 1:
+            col = len(text) - len(text.lstrip(" ")) + 1  # a misplaced key: point at it, not its colon
+            hint = "check the indentation of this key against the lines above"
+        else:
+            hint = "text containing ': ' must be put in quotes"
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in problem or ("\t" in source_line[: max(col, 1)] and "token" in problem):
         return make(
@@ -296,7 +422,6 @@ def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Dia
             Position(file, line, col),
             hint="replace the tab with spaces (set your editor to insert spaces)",
         )
-    hint = None
     if "stream end" in problem or "end of stream" in problem:
         hint = "the file ends in the middle of a value: is it truncated, or is a bracket or quote not closed?"
     context = f" {exc.context}" if exc.context else ""

@@ -9,15 +9,27 @@ from __future__ import annotations
 from omi_rules.checks import conditions, metadata, references, structure
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Diagnostic
+from omi_rules.loader import Pruned
 from omi_rules.model import Ruleset
 from omi_rules.yamlio import SourceMap
 
 CHECKS = (references.run, structure.run, metadata.run, conditions.run)
 
 
-def run_checks(model: Ruleset, source_map: SourceMap, files: dict[str, list[str]]) -> list[Diagnostic]:
-    """All semantic diagnostics of ``model``."""
-    ctx = CheckContext(model, source_map, files)
+def run_checks(
+    model: Ruleset,
+    source_map: SourceMap,
+    files: dict[str, list[str]],
+    pruned: Pruned | None = None,
+    complete: bool = True,
+) -> list[Diagnostic]:
+    """All semantic diagnostics of ``model``.
+
+    ``pruned`` and ``complete`` come from loading: when schema errors forced parts of the
+    ruleset to be dropped, checks that would only report the consequences stay quiet.
+    """
+    pruned = pruned or Pruned()
+    ctx = CheckContext(model, source_map, files, degraded=pruned.degraded, pruned_ids=pruned.ids, complete=complete)
     for check in CHECKS:
         check(ctx)
     return ctx.diagnostics

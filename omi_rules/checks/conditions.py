@@ -31,6 +31,9 @@ def compile_at(ctx: CheckContext, text: str, env: Env, path: PathKey) -> Checked
     if isinstance(result, Checked):
         return result
     for error in result:
+        token = text[error.start : error.end].strip("'\"")
+        if error.code in ("C003", "C006") and token in ctx.pruned_ids:
+            continue  # refers to an item dropped for a schema error, already reported
         position = ctx.condition_position(path, error.start)
         ctx.report_at(error.code, error.message, position, error.hint, span=error.end - error.start)
     return None
@@ -79,11 +82,15 @@ def _cycles(ctx: CheckContext, relevance: dict[str, tuple[PathKey, Checked]]) ->
         reported.add(key)
         first = cycle[0]
         chain = " -> ".join([*cycle, first])
-        ctx.report(
+        path, checked = relevance[first]
+        nxt = cycle[1] if len(cycle) > 1 else first
+        call = _call_node(checked, "answer", nxt)
+        ctx.report_at(
             "C007",
             f"the relevance of question {first} depends on itself: {chain}",
-            relevance[first][0],
+            ctx.condition_position(path, call.start if call is not None else 0),
             "a question's relevance may only use answers to questions that do not depend on it",
+            span=(call.end - call.start) if call is not None else 1,
         )
 
 
@@ -128,7 +135,7 @@ def _domains(model: Ruleset, checked: Checked, env_types: dict[str, Type]) -> di
             return None
     for func, arg in sorted(checked.calls):
         call_type = checked.types.get(id(_call_node(checked, func, arg)))
-        if not isinstance(call_type, EnumT):
+        if not isinstance(call_type, EnumT) or not call_type.values:
             return None
         domains[(func, arg)] = list(call_type.values) + [None]  # an answer may be missing
     return domains
@@ -164,9 +171,10 @@ def _never_true(ctx: CheckContext, model: Ruleset, checked: Checked, path: PathK
             calls[key] = encode(t, raw)
     result = evaluate(checked, VectorData(len(combos), columns, calls))
     if not result.any():
-        ctx.report(
+        ctx.report_at(
             "C009",
             "this condition can never be true, whatever the case's values",
-            path,
+            ctx.condition_position(path, checked.root.start),
             "check the values and the and/or: no case would ever match",
+            span=checked.root.end - checked.root.start,
         )

@@ -32,6 +32,16 @@ class CheckContext:
     source_map: SourceMap
     files: dict[str, list[str]]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    degraded: set[PathKey] = field(default_factory=set)
+    """Containers that lost an item to a schema error (see ``loader.Pruned``)."""
+    pruned_ids: set[str] = field(default_factory=set)
+    """Ids of items dropped for schema errors: references to them are not reported again."""
+    complete: bool = True
+    """False when loading found errors: checks that need the whole ruleset stay quiet."""
+
+    def degraded_under(self, path: PathKey) -> bool:
+        """Whether anything at or below ``path`` (or a container of it) was dropped."""
+        return any(d[: len(path)] == path or path[: len(d)] == d for d in self.degraded)
 
     def at(self, path: PathKey) -> Position:
         return self.source_map.value(path)
@@ -85,25 +95,52 @@ class CheckContext:
     def condition_position(self, path: PathKey, offset: int) -> Position:
         """The position of character ``offset`` of the condition text written at ``path``.
 
-        Handles plain, quoted and block (``|``/``>``) scalars when the offset lies on the
-        condition's first line; otherwise falls back to where the value starts.
+        Follows YAML's scalar styles so a caret lands on the right character even when the
+        condition is quoted (with ``''`` or ``\\"`` escapes), folded over several lines, or a
+        block scalar (``|``/``>``); falls back to where the value starts.
         """
         start = self.at(path)
         lines = self.files.get(start.file, [])
-        if not 0 < start.line <= len(lines):
+        if not 0 < start.line <= len(lines) or start.col < 1:
             return start
-        text = lines[start.line - 1]
-        first = text[start.col - 1 : start.col] if start.col >= 1 else ""
-        if first in ("'", '"'):
-            col = start.col + 1 + offset
-            return Position(start.file, start.line, col) if col <= len(text) + 1 else start
-        if first in ("|", ">"):
-            if start.line >= len(lines):
-                return start
-            body = lines[start.line]
-            indent = len(body) - len(body.lstrip(" "))
-            if indent + offset < len(body):
-                return Position(start.file, start.line + 1, indent + 1 + offset)
-            return Position(start.file, start.line + 1, indent + 1)
-        col = start.col + offset
-        return Position(start.file, start.line, col) if col <= len(text) + 1 else start
+        found = scalar_char_position(lines, start.line - 1, start.col - 1, offset)
+        return Position(start.file, found[0], found[1]) if found else start
+
+
+def scalar_char_position(lines: list[str], line: int, col: int, offset: int) -> tuple[int, int] | None:
+    """1-based (line, column) of value character ``offset`` of the scalar starting at 0-based
+    (``line``, ``col``); None when the offset cannot be followed in the source."""
+    first = lines[line][col : col + 1]
+    style = first if first in ("'", '"', "|", ">") else ""
+    if style in ("|", ">"):
+        line += 1
+        if line >= len(lines):
+            return None
+        col = len(lines[line]) - len(lines[line].lstrip(" "))
+    elif style:
+        col += 1
+    index = 0
+    while line < len(lines):
+        text = lines[line]
+        end = len(text) if style in ("'", '"') else len(text.rstrip())
+        while col < end:
+            char = text[col]
+            width = 1
+            if style and char == style and style in ("'", '"'):
+                if style == "'" and text[col + 1 : col + 2] == "'":
+                    width = 2
+                else:
+                    return None  # the closing quote: the offset lies beyond the value
+            elif style == '"' and char == "\\":
+                width = 2
+            if index == offset:
+                return line + 1, col + 1
+            index += 1
+            col += width
+        if index == offset:
+            return line + 1, col + 1
+        index += 1  # a line break folds to one character
+        line += 1
+        if line < len(lines):
+            col = len(lines[line]) - len(lines[line].lstrip(" "))
+    return None

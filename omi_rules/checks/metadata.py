@@ -28,7 +28,8 @@ def run(ctx: CheckContext) -> None:
         ctx.report("R011", f"effective_to ({end}) is before effective_from ({start})", ("effective_to",))
     for i, entry in enumerate(m.changelog):
         _date(ctx, entry.date, ("changelog", i, "date"))
-    if m.version not in {entry.version for entry in m.changelog}:
+    recovered = ctx.degraded_under(("version",)) or ctx.degraded_under(("changelog",))
+    if not recovered and m.version not in {entry.version for entry in m.changelog}:
         ctx.report(
             "R012",
             f"version {m.version} has no changelog entry",
@@ -75,7 +76,8 @@ def _check_sample(ctx: CheckContext) -> None:
                     "R013", f"'{value}' is not a value of field '{f.id}'", path + ("counts", value), hint, key=True
                 )
         total = sum(stratum.counts.values())
-        if size is not None and (total < size.min or (size.max is not None and total > size.max)):
+        size_valid = size is not None and (size.max is None or size.min <= size.max)
+        if size is not None and size_valid and (total < size.min or (size.max is not None and total > size.max)):
             upper = f"-{size.max}" if size.max is not None else "+"
             ctx.report(
                 "R013",

@@ -71,6 +71,8 @@ def run(ctx: CheckContext) -> None:
 
 
 def _unknown(ctx: CheckContext, what: str, name: str, known: set[str], path: PathKey) -> None:
+    if name in ctx.pruned_ids:
+        return  # it exists, but was dropped for a schema error already reported
     hint = did_you_mean(name, known) or (
         f"defined {what}s: {', '.join(sorted(known))}" if known else f"no {what}s are defined"
     )
@@ -153,6 +155,8 @@ def iter_sources(ctx: CheckContext) -> Iterable[tuple[PathKey, Source]]:
 
 
 def _check_unused(ctx: CheckContext) -> None:
+    if not ctx.complete:
+        return  # with part of the ruleset unusable, "never used" would mostly be false alarms
     m = ctx.model
     used_scales = {q.scale for _, _, _, q in ctx.questions()}
     used_bands = {s.bands for _, s in ctx.case_sections()} | {c.bands for _, _, c in ctx.case_criteria()}

@@ -20,7 +20,8 @@ WEIGHT_TOLERANCE = 1e-9
 def run(ctx: CheckContext) -> None:
     _check_criteria(ctx)
     for i, band_set in enumerate(ctx.model.band_sets):
-        check_bands(ctx, band_set, ("band_sets", i))
+        if not ctx.degraded_under(("band_sets", i, "bands")):
+            check_bands(ctx, band_set, ("band_sets", i))
     _check_scales(ctx)
     _check_threads(ctx)
     for i, rule in enumerate(ctx.model.judgement_rules):
@@ -41,6 +42,8 @@ def _check_criteria(ctx: CheckContext) -> None:
                 path + ("weights",),
                 "e.g. individual: 0.8 and summary: 0.2",
             )
+        if ctx.degraded_under(path + ("questions",)):
+            continue  # a question was dropped for a schema error: counts would mislead
         summaries = [k for k, q in enumerate(criterion.questions) if q.summary]
         if len(summaries) != 1:
             where = path + ("questions", summaries[1], "summary") if len(summaries) > 1 else path + ("questions",)
@@ -98,8 +101,8 @@ def check_bands(ctx: CheckContext, band_set: BandSet, path: PathKey) -> None:
             )
         else:
             valid.append((j, band))
-    if not valid:
-        return
+    if len(valid) < len(bands):
+        return  # coverage is meaningless until every band has min < max
     valid.sort(key=lambda item: (item[1].min, item[1].max))
     first_j, first = valid[0]
     if first.min > 0:
@@ -163,6 +166,8 @@ def _check_scales(ctx: CheckContext) -> None:
 
 
 def _check_threads(ctx: CheckContext) -> None:
+    if ctx.degraded_under(("sections",)):
+        return
     for i, thread in enumerate(ctx.model.threads):
         sections = set(thread.select.sections)
         tags = set(thread.select.tags)
@@ -185,6 +190,8 @@ def _check_threads(ctx: CheckContext) -> None:
 
 def check_outcomes(ctx: CheckContext, outcomes: Sequence[Outcome], path: PathKey, what: str) -> None:
     """Outcomes are tried in order: only the last may (and must) lack a condition."""
+    if ctx.degraded_under(path):
+        return
     for j, outcome in enumerate(outcomes):
         last = j == len(outcomes) - 1
         if outcome.when is None and not last:

@@ -265,6 +265,8 @@ class _Checker:
         """Is literal ``lit`` a possible value of type ``t``? Reports C004/C005 if not."""
         value = lit.value
         if isinstance(t, EnumT):
+            if not t.values:
+                return True  # the values are unknown (e.g. a missing scale, reported elsewhere)
             if not isinstance(value, str):
                 self.error("C005", f"{t.name} holds values in quotes, not {value!r}", lit, f"e.g. '{t.values[0]}'")
                 return False

@@ -91,7 +91,7 @@ def parse(text: str) -> n.Node | ParseError:
         return ParseError(error.code, error.message, error.start + lead, error.end + lead, error.hint)
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseError("C008", f"condition cannot be read: {exc}", 0, 1)
-    translator = _Translator(body, lead)
+    translator = _Translator(body, lead, flat)
     try:
         node = translator.translate(tree.body, 0)
     except _Refused as refused:
@@ -107,6 +107,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
     hint: str | None = None
     if "&&" in text or "||" in text:
         hint = "use 'and' / 'or' instead of '&&' / '||'"
+        col = min(i for i in (text.find("&&"), text.find("||")) if i >= 0)
     elif "=" in text and "==" not in text and not any(op in text for op in ("<=", ">=", "!=")):
         hint = "use '==' to compare ('=' alone is not allowed)"
     elif text.count("'") % 2 or text.count('"') % 2:
@@ -122,10 +123,22 @@ def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
 class _Translator:
     """Translates whitelisted Python AST nodes into our nodes, counting size and depth."""
 
-    def __init__(self, text: str, lead: int) -> None:
+    def __init__(self, text: str, lead: int, flat: str) -> None:
         self.encoded = text.encode("utf-8")
         self.lead = lead
+        self.flat = flat
         self.count = 0
+
+    def between(self, left: n.Node | ast.AST, right: n.Node | ast.AST) -> tuple[int, int]:
+        """Span of the operator written between two operands (first non-space characters)."""
+        left_end = left.end if isinstance(left, n.Node) else self.span(left)[1]
+        right_start = right.start if isinstance(right, n.Node) else self.span(right)[0]
+        segment = self.flat[left_end:right_start]
+        token = segment.strip()
+        if not token:
+            return left_end, left_end + 1
+        start = left_end + segment.index(token)
+        return start, start + len(token)
 
     def offset(self, byte_offset: int | None) -> int:
         """Python reports UTF-8 byte offsets; diagnostics need character offsets."""
@@ -145,7 +158,9 @@ class _Translator:
     def translate(self, node: ast.AST, depth: int) -> n.Node:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.refuse(node, "C008", f"condition has more than {MAX_NODES} parts; split it")
+            raise _Refused(
+                ParseError("C008", f"condition has more than {MAX_NODES} parts; split it", self.lead, len(self.flat))
+            )
         if depth > MAX_DEPTH:
             raise self.refuse(node, "C008", f"condition is nested more than {MAX_DEPTH} levels deep")
         start, end = self.span(node)
@@ -171,7 +186,8 @@ class _Translator:
         if isinstance(node, ast.BinOp):
             arith = _ARITH_OPS.get(type(node.op))
             if arith is None:
-                raise self.refuse(node, "C002", "only + - * / are supported in arithmetic")
+                op_start, op_end = self.between(node.left, node.right)
+                raise _Refused(ParseError("C002", "only + - * / are supported in arithmetic", op_start, op_end))
             return n.Arith(start, end, arith, self.translate(node.left, d), self.translate(node.right, d))
         if isinstance(node, ast.Name):
             if node.id in _BOOL_NAMES:
@@ -194,6 +210,9 @@ class _Translator:
         if isinstance(node, ast.Call):
             return self.call(node, start, end)
         what = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
+        if isinstance(node, ast.Attribute):
+            dot = self.flat.find(".", self.span(node.value)[1])
+            raise _Refused(ParseError("C002", f"{what} cannot be used in a condition", dot, end))
         raise self.refuse(node, "C002", f"{what} cannot be used in a condition")
 
     def constant(self, node: ast.Constant, start: int, end: int) -> n.Const:
@@ -219,7 +238,10 @@ class _Translator:
         for i, op in enumerate(node.ops):
             name = _CMP_OPS.get(type(op))
             if name is None:
-                raise self.refuse(node, "C002", "'is' / 'is not' are not supported", "use '==' or '!='")
+                op_start, op_end = self.between(translated[i], translated[i + 1])
+                raise _Refused(
+                    ParseError("C002", "'is' / 'is not' are not supported", op_start, op_end, "use '==' or '!='")
+                )
             left, right = translated[i], translated[i + 1]
             parts.append(n.Compare(left.start, right.end, name, left, right))
         if len(parts) == 1:
@@ -228,6 +250,11 @@ class _Translator:
         return n.BoolOp(start, end, "and", tuple(parts))
 
     def call(self, node: ast.Call, start: int, end: int) -> n.Call:
+        if isinstance(node.func, ast.Attribute):
+            dot = self.flat.find(".", self.span(node.func.value)[1])
+            raise _Refused(
+                ParseError("C002", "attribute access ('.') cannot be used in a condition", dot, self.span(node.func)[1])
+            )
         if not isinstance(node.func, ast.Name):
             raise self.refuse(node.func, "C002", "only named functions can be called, e.g. answer('1.2.3')")
         if node.keywords or len(node.args) != 1:

@@ -79,7 +79,8 @@ def _valid(t: Type, a: Array) -> NDArray[np.bool_]:
 def _literal(t: Type, value: Any) -> Any:
     """The encoded form of a literal compared with a value of type ``t``."""
     if isinstance(t, EnumT):
-        return t.values.index(value)
+        # -2 matches no case (empty is -1); only reachable when the values are unknown
+        return t.values.index(value) if value in t.values else -2
     if isinstance(t, BoolT):
         return int(bool(value))
     if isinstance(t, NumberT):

@@ -1,0 +1,243 @@
+"""Read case files (CSV, Excel .xlsx, JSON, YAML) into a ``RawTable``.
+
+Readers only read: they report what makes a file unreadable (exit code 2) or structurally
+broken (ragged rows, a merged header, a malformed document) and leave checking values against
+the ruleset to ``casedata.validate``. Nothing in a cell is ever evaluated: an Excel formula is
+read as its cached value, a formula-like text stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from omi_rules.casedata.table import RawTable
+from omi_rules.codes import make
+from omi_rules.diagnostics import InputUnreadable, Position
+from omi_rules.yamlio import decode_error_position, load_yaml
+
+MAX_DATA_BYTES = 50 * 1024 * 1024
+"""Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
+MAX_CELL_CHARS = 10_000
+SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "structured", ".yaml": "structured", ".yml": "structured"}
+
+
+def read_table(path: Path, display: str | None = None) -> RawTable:
+    """Read a case file, choosing the reader by its suffix.
+
+    Raises ``InputUnreadable`` for missing, binary, non-UTF-8, oversized or unsupported files.
+    """
+    name = display or str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if not path.exists():
+        raise InputUnreadable(make("Y001", "file not found", Position(name)))
+    if path.is_dir():
+        raise InputUnreadable(make("Y001", "is a folder, not a file", Position(name)))
+    if kind is None:
+        raise InputUnreadable(
+            make(
+                "D009",
+                f"cannot read '{path.suffix}' files as case data",
+                Position(name),
+                hint="use .csv, .xlsx, .json or .yaml",
+            )
+        )
+    if path.stat().st_size > MAX_DATA_BYTES:
+        raise InputUnreadable(make("D009", f"file is larger than {MAX_DATA_BYTES:,} bytes", Position(name)))
+    if kind == "csv":
+        return read_csv(path.read_bytes(), name)
+    if kind == "xlsx":
+        return read_xlsx(path, name)
+    return read_structured(path, name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        raise InputUnreadable(make("D009", "file is binary (contains NUL bytes), not text", Position(name)))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = decode_error_position(raw, exc.start)
+        raise InputUnreadable(
+            make(
+                "D009",
+                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                Position(name, line, col),
+                hint="save it as 'CSV UTF-8' in Excel, or as UTF-8 in your editor",
+            )
+        ) from None
+
+
+def read_csv(raw: bytes, name: str) -> RawTable:
+    """Read comma-separated UTF-8 text. The first row is the header; blank lines are skipped."""
+    text = _decode(raw, name)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for record in reader:
+            records.append((reader.line_num, record))
+    except csv.Error as exc:
+        table = RawTable(name, [], [])
+        table.diagnostics.append(
+            make(
+                "D012",
+                f"the CSV cannot be read: {exc}",
+                Position(name, reader.line_num + 1, 1),
+                hint='a quote (") is probably not closed',
+            )
+        )
+        return table
+    records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
+    if not records:
+        table = RawTable(name, [], [])
+        table.diagnostics.append(make("D008", "the file is empty: no header and no cases", Position(name, 1, 1)))
+        return table
+    header_line, header = records[0]
+    table = RawTable(
+        name,
+        [cell.strip() for cell in header],
+        [Position(name, header_line, i + 1) for i in range(len(header))],
+    )
+    if len(header) == 1 and ";" in header[0]:
+        table.diagnostics.append(
+            make(
+                "D012",
+                "the header has one column containing ';'",
+                Position(name, header_line, 1),
+                hint="save the file with commas as separators",
+            )
+        )
+        return table
+    for line, record in records[1:]:
+        cells: list[Any] = [_cell(c) for c in record]
+        if len(record) != len(header):
+            col = min(len(record), len(header)) + 1
+            table.diagnostics.append(
+                make(
+                    "D010",
+                    f"this row has {len(record)} cells but the header has {len(header)}",
+                    Position(name, line, col),
+                    hint="every row needs one cell per column (leave a cell empty, don't drop it)",
+                )
+            )
+            continue
+        table.rows.append(cells)
+        table.row_positions.append(Position(name, line, 1))
+        table.cell_positions.append([Position(name, line, i + 1) for i in range(len(record))])
+    return table
+
+
+def _cell(value: str) -> str | None:
+    stripped = value.strip()
+    return stripped[:MAX_CELL_CHARS] if stripped else None
+
+
+def read_xlsx(path: Path, name: str) -> RawTable:
+    """Read the first worksheet of an Excel workbook (cached values, never formulas)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputUnreadable(
+            make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
+        ) from None
+    sheet = workbook["cases"] if "cases" in workbook.sheetnames else workbook.worksheets[0]
+    where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    if not numbered:
+        table = RawTable(where, [], [])
+        table.diagnostics.append(make("D008", "the worksheet is empty: no header and no cases", Position(where, 1, 1)))
+        return table
+    header_row, header = numbered[0]
+    while header and header[-1] is None:
+        header = header[:-1]
+    table = RawTable(
+        where,
+        [str(v).strip() if v is not None else "" for v in header],
+        [Position(where, header_row, i + 1) for i in range(len(header))],
+    )
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= header_row <= merged.max_row:
+            table.diagnostics.append(
+                make(
+                    "D012",
+                    f"the header row has merged cells ({merged.coord})",
+                    Position(where, merged.min_row, merged.min_col),
+                    hint="unmerge them: each column needs its own header (case_id, field or question id)",
+                )
+            )
+    if table.diagnostics:
+        return table
+    for number, values in numbered[1:]:
+        extra = [v for v in values[len(header) :] if v is not None and str(v).strip()]
+        if extra:
+            table.diagnostics.append(
+                make(
+                    "D010",
+                    f"this row has values beyond the last header column ({len(header)})",
+                    Position(where, number, len(header) + 1),
+                )
+            )
+            continue
+        cells = [_xlsx_cell(v) for v in values[: len(header)]]
+        cells += [None] * (len(header) - len(cells))
+        table.rows.append(cells)
+        table.row_positions.append(Position(where, number, 1))
+        table.cell_positions.append([Position(where, number, i + 1) for i in range(len(header))])
+    return table
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return _cell(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def read_structured(path: Path, name: str) -> RawTable:
+    """Read a JSON or YAML document ``{cases: [{case_id: ..., field: ..., "1.2.3": ...}, ...]}``.
+
+    The document shape is published as ``schemas/case-data.schema.json``.
+    """
+    from omi_rules.schema_check import validate
+
+    try:
+        doc = load_yaml(path, name)
+    except InputUnreadable as exc:
+        d = exc.diagnostic
+        raise InputUnreadable(make("D009", d.message, d.position, d.hint) if d.code != "Y001" else d) from None
+    table = RawTable(name, [], [])
+    table.diagnostics.extend(doc.diagnostics)
+    if doc.data is None:
+        if not doc.diagnostics:
+            table.diagnostics.append(make("D008", "the file is empty", Position(name, 1, 1)))
+        return table
+    problems = validate(doc.data, "case-data.schema.json", doc.source_map)
+    table.diagnostics.extend(make("D012", d.message, d.position, d.hint) for d in problems)
+    if problems:
+        return table
+    cases: list[dict[str, Any]] = doc.data["cases"]
+    if not cases:
+        table.diagnostics.append(make("D008", "the document lists no cases", doc.source_map.value(("cases",))))
+        return table
+    header: list[str] = []
+    for case in cases:
+        header.extend(key for key in case if key not in header)
+    table.header = header
+    table.header_positions = [doc.source_map.key(("cases", 0, key)) for key in header]
+    for i, case in enumerate(cases):
+        table.rows.append([case.get(key) for key in header])
+        row_position = doc.source_map.value(("cases", i))
+        table.row_positions.append(row_position)
+        table.cell_positions.append(
+            [doc.source_map.value(("cases", i, key)) if key in case else row_position for key in header]
+        )
+    return table

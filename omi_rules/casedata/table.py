@@ -1,0 +1,35 @@
+"""A case sample as read from a file, before it is checked against a ruleset.
+
+Every reader (CSV, Excel, JSON/YAML) produces the same ``RawTable``: a header, rows of raw cell
+values, and the position of every cell, so that validation can say "cases.csv:14:7" or
+"cases.xlsx:14:7" (row 14, column 7) whatever the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omi_rules.diagnostics import Diagnostic, Position
+
+
+@dataclass
+class RawTable:
+    """Header and rows of a case file, with positions."""
+
+    file: str
+    header: list[str]
+    header_positions: list[Position]
+    rows: list[list[Any]] = field(default_factory=list)
+    """Cell values: str (CSV), or str/int/float/bool/date (Excel, JSON/YAML); None = empty."""
+    row_positions: list[Position] = field(default_factory=list)
+    cell_positions: list[list[Position]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Problems found while reading (ragged rows, malformed cells, ...)."""
+
+    def cell_position(self, row: int, column: int) -> Position:
+        """Position of a cell; falls back to the row's position."""
+        cells = self.cell_positions[row]
+        if column < len(cells):
+            return cells[column]
+        return self.row_positions[row]

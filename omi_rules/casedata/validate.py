@@ -1,0 +1,252 @@
+"""Check a case table against a ruleset and turn it into typed columns.
+
+Every problem is reported, located by file, row and column, before anything is scored:
+unknown or missing columns, values outside a field's domain or a question's scale, missing
+and duplicate case ids. Relevance-dependent problems (an answer where the question does not
+apply, a relevant question left unanswered) need the engine and are reported by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from omi_rules.casedata.table import RawTable
+from omi_rules.codes import make
+from omi_rules.diagnostics import Diagnostic, Position, Severity
+from omi_rules.envs import all_questions, scale_values
+from omi_rules.expr.checker import did_you_mean
+from omi_rules.model import (
+    BoolField,
+    CaseField,
+    DateField,
+    EnumField,
+    IntField,
+    NumberField,
+    Ruleset,
+    StringField,
+)
+
+CASE_ID = "case_id"
+TRUE_WORDS = {"true", "yes", "y", "1"}
+FALSE_WORDS = {"false", "no", "n", "0"}
+
+
+@dataclass
+class CaseSample:
+    """A validated case sample: typed values per field, answers per question, positions."""
+
+    table: RawTable
+    case_ids: list[str]
+    values: dict[str, list[Any]]
+    """Field id -> one Python value (or None) per case."""
+    answers: dict[str, list[str | None]]
+    """Question id -> the answer given (or None) per case."""
+    columns: dict[str, int] = field(default_factory=dict)
+    """Column index of case_id, each field and each question in ``table``."""
+
+    @property
+    def size(self) -> int:
+        return len(self.case_ids)
+
+    def position(self, case: int, column: str) -> Position:
+        """Where the cell of ``column`` for case number ``case`` was written."""
+        index = self.columns.get(column)
+        if index is None:
+            return self.table.row_positions[case]
+        return self.table.cell_position(case, index)
+
+
+def _enum_values(f: EnumField) -> list[str]:
+    return [v if isinstance(v, str) else v.value for v in f.values]
+
+
+def parse_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:
+    """Parse one cell for field ``f``: (value, problem, hint); problem None when valid."""
+    if raw is None:
+        return None, None, None
+    if isinstance(f, EnumField):
+        text = _text(raw)
+        values = _enum_values(f)
+        if text in values:
+            return text, None, None
+        return (
+            None,
+            f"'{text}' is not a value of {f.id}",
+            did_you_mean(text, set(values)) or (f"the values are: {', '.join(values)}"),
+        )
+    if isinstance(f, BoolField):
+        if isinstance(raw, bool):
+            return raw, None, None
+        text = _text(raw).lower()
+        if text in TRUE_WORDS:
+            return True, None, None
+        if text in FALSE_WORDS:
+            return False, None, None
+        return None, f"'{_text(raw)}' is not true or false (field {f.id})", "write true or false (or yes/no)"
+    if isinstance(f, IntField):
+        number = _int(raw)
+        if number is None:
+            return None, f"'{_text(raw)}' is not a whole number (field {f.id})", None
+        if (f.min is not None and number < f.min) or (f.max is not None and number > f.max):
+            return None, f"{number} is outside {f.id}'s range {_range(f.min, f.max)}", None
+        return number, None, None
+    if isinstance(f, NumberField):
+        real = _float(raw)
+        if real is None:
+            return None, f"'{_text(raw)}' is not a number (field {f.id})", None
+        if (f.min is not None and real < f.min) or (f.max is not None and real > f.max):
+            return None, f"{real:g} is outside {f.id}'s range {_range(f.min, f.max)}", None
+        return real, None, None
+    if isinstance(f, DateField):
+        day = raw if isinstance(raw, dt.date) else _date(_text(raw))
+        if day is None:
+            return None, f"'{_text(raw)}' is not a date (field {f.id})", "write dates as YYYY-MM-DD"
+        if (f.min and day < dt.date.fromisoformat(f.min)) or (f.max and day > dt.date.fromisoformat(f.max)):
+            return None, f"{day} is outside {f.id}'s range {_range(f.min, f.max)}", None
+        return day, None, None
+    assert isinstance(f, StringField)
+    text = _text(raw)
+    if f.max_length is not None and len(text) > f.max_length:
+        return None, f"text longer than {f.max_length} characters (field {f.id})", None
+    return text, None, None
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, bool):
+        return str(raw).lower()
+    return str(raw).strip()
+
+
+def _int(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def _float(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = float(raw) if isinstance(raw, int | float) else float(str(raw).strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _range(low: Any, high: Any) -> str:
+    return f"{low if low is not None else '...'}-{high if high is not None else '...'}"
+
+
+def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, list[Diagnostic]]:
+    """Validate ``table`` against ``model``; the sample is None when there are errors."""
+    out: list[Diagnostic] = list(table.diagnostics)
+    if not table.header:
+        return None, out
+    fields = {f.id: f for f in model.fields}
+    questions = all_questions(model)
+    scales = {s.id: s for s in model.scales}
+    columns: dict[str, int] = {}
+    known = {CASE_ID, *fields, *questions}
+    for index, name in enumerate(table.header):
+        position = table.header_positions[index]
+        if not name:
+            out.append(make("D012", f"column {index + 1} has no header", position))
+        elif name in columns:
+            out.append(make("D012", f"column '{name}' appears twice", position, hint="rename or remove one"))
+        elif name not in known:
+            column_hint = did_you_mean(name, known) or "columns are case_id, the ruleset's case fields and question ids"
+            out.append(make("D001", f"unknown column '{name}'", position, column_hint, span=len(name)))
+        else:
+            columns[name] = index
+    header_start = table.header_positions[0] if table.header_positions else Position(table.file, 1, 1)
+    if CASE_ID not in columns:
+        out.append(make("D002", "no 'case_id' column", header_start, hint="the first column should be case_id"))
+    for fid, f in fields.items():
+        if fid not in columns and f.required:
+            out.append(make("D002", f"no column for case field '{fid}'", header_start))
+    for qid in questions:
+        if qid not in columns:
+            out.append(
+                make("D002", f"no column for question '{qid}'", header_start, hint="add it, empty if never answered")
+            )
+    if not table.rows:
+        if not any(d.code == "D008" for d in out):
+            out.append(make("D008", "the file has a header but no cases", header_start))
+        return None, out
+
+    case_ids: list[str] = []
+    first_row: dict[str, int] = {}
+    values: dict[str, list[Any]] = {fid: [] for fid in fields}
+    answers: dict[str, list[str | None]] = {qid: [] for qid in questions}
+    for r, row in enumerate(table.rows):
+        if CASE_ID in columns:
+            raw_id = row[columns[CASE_ID]]
+            position = table.cell_position(r, columns[CASE_ID])
+            case_id = _text(raw_id) if raw_id is not None else ""
+            if not case_id:
+                out.append(make("D011", "case_id is empty", position))
+            elif case_id in first_row:
+                line = table.row_positions[first_row[case_id]].line
+                out.append(make("D005", f"case id '{case_id}' is used twice (first at row {line})", position))
+            else:
+                first_row[case_id] = r
+            case_ids.append(case_id)
+        else:
+            case_ids.append(str(r + 1))
+        for fid, f in fields.items():
+            if fid not in columns:
+                values[fid].append(None)
+                continue
+            raw = row[columns[fid]]
+            value, problem, hint = parse_field(f, raw)
+            if problem is None and raw is None and f.required:
+                problem, hint = f"{fid} is empty but required", "every case needs a value for this field"
+            if problem:
+                out.append(make("D003", problem, table.cell_position(r, columns[fid]), hint))
+            values[fid].append(value)
+        for qid, question in questions.items():
+            if qid not in columns:
+                answers[qid].append(None)
+                continue
+            raw = row[columns[qid]]
+            if raw is None:
+                answers[qid].append(None)
+                continue
+            text = _text(raw)
+            scale = scales.get(question.scale)
+            allowed = scale_values(scale) if scale else ()
+            if text not in allowed:
+                hint = did_you_mean(text, set(allowed)) or f"the answers are: {', '.join(allowed)}"
+                out.append(
+                    make(
+                        "D004",
+                        f"'{text}' is not an answer on question {qid}'s scale",
+                        table.cell_position(r, columns[qid]),
+                        hint,
+                    )
+                )
+                answers[qid].append(None)
+                continue
+            answers[qid].append(text)
+    if any(d.severity is Severity.ERROR for d in out):
+        return None, out
+    return CaseSample(table, case_ids, values, answers, columns), out

@@ -1,0 +1,155 @@
+"""A ruleset compiled for scoring: conditions parsed and typed, questions in dependency order.
+
+Compilation assumes the ruleset passed ``check`` (``score`` runs the checks first), so any
+failure here is a bug, not a user error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from omi_rules.envs import answer_type, case_env, decision_env, judgement_env
+from omi_rules.expr.checker import Checked, compile_condition
+from omi_rules.expr.types import EnumT, Env
+from omi_rules.model import (
+    BandSet,
+    CaseCriterion,
+    CaseSampleSection,
+    JudgementCriterion,
+    JudgementRule,
+    JudgementSection,
+    Question,
+    Ruleset,
+    Scale,
+    Thread,
+)
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    question: Question
+    criterion: str
+    section: str
+    condition: Checked | None
+    scale: Scale
+    answer_type: EnumT
+    sufficient: frozenset[int]
+    """Codes (indices into ``answer_type.values``) that count as sufficient."""
+    judged: frozenset[int]
+    """Codes that count as judged: sufficient or insufficient (not 'not applicable')."""
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+
+@dataclass
+class CompiledRuleset:
+    model: Ruleset
+    sha256: str
+    env: Env
+    questions: list[CompiledQuestion]
+    """In dependency order: a question comes after every question its relevance reads."""
+    by_id: dict[str, CompiledQuestion]
+    case_sections: list[CaseSampleSection]
+    judgement_sections: list[JudgementSection]
+    band_sets: dict[str, BandSet]
+    rules: dict[str, JudgementRule]
+    threads: list[Thread]
+    thread_questions: dict[str, list[str]] = field(default_factory=dict)
+    decisions: dict[str, list[Checked | None]] = field(default_factory=dict)
+    grade_rules: dict[str, list[Checked | None]] = field(default_factory=dict)
+
+    def criterion_bands(self, section: CaseSampleSection, criterion: CaseCriterion) -> BandSet | None:
+        name = criterion.bands or section.bands
+        return self.band_sets.get(name) if name else None
+
+    def judgement_rule(self, section: JudgementSection, criterion: JudgementCriterion) -> JudgementRule:
+        return self.rules[criterion.rule or section.rule or ""]
+
+
+def ruleset_hash(model: Ruleset) -> str:
+    """sha256 of the resolved ruleset's canonical JSON: the same methodology, the same hash,
+    whatever the file layout, comments or key order."""
+    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _compile(text: str, env: Env) -> Checked:
+    result = compile_condition(text, env)
+    if not isinstance(result, Checked):
+        raise ValueError(f"condition {text!r} does not compile: {result[0].message}")
+    return result
+
+
+def compile_ruleset(model: Ruleset) -> CompiledRuleset:
+    env = case_env(model)
+    scales = {s.id: s for s in model.scales}
+    pending: dict[str, CompiledQuestion] = {}
+    case_sections = [s for s in model.sections if isinstance(s, CaseSampleSection)]
+    for section in case_sections:
+        for criterion in section.criteria:
+            for question in criterion.questions:
+                scale = scales[question.scale]
+                atype = answer_type(question, scales)
+                codes = {v: i for i, v in enumerate(atype.values)}
+                pending[question.id] = CompiledQuestion(
+                    question,
+                    criterion.id,
+                    section.id,
+                    _compile(question.relevant_if, env) if question.relevant_if else None,
+                    scale,
+                    atype,
+                    frozenset(codes[v] for v in scale.sufficient),
+                    frozenset(codes[v] for v in (*scale.sufficient, *scale.insufficient)),
+                )
+    ordered: list[CompiledQuestion] = []
+    done: set[str] = set()
+
+    def visit(qid: str, stack: tuple[str, ...]) -> None:
+        if qid in done:
+            return
+        if qid in stack:
+            raise ValueError(f"relevance cycle through {qid}")
+        cq = pending[qid]
+        if cq.condition is not None:
+            for func, arg in sorted(cq.condition.calls):
+                if func == "answer":
+                    visit(arg, (*stack, qid))
+        done.add(qid)
+        ordered.append(cq)
+
+    for qid in pending:
+        visit(qid, ())
+    compiled = CompiledRuleset(
+        model=model,
+        sha256=ruleset_hash(model),
+        env=env,
+        questions=ordered,
+        by_id={q.id: q for q in ordered},
+        case_sections=case_sections,
+        judgement_sections=[s for s in model.sections if isinstance(s, JudgementSection)],
+        band_sets={b.id: b for b in model.band_sets},
+        rules={r.id: r for r in model.judgement_rules},
+        threads=list(model.threads),
+    )
+    for thread in model.threads:
+        sections = set(thread.select.sections)
+        tags = set(thread.select.tags)
+        compiled.thread_questions[thread.id] = [
+            q.id
+            for section in case_sections
+            if not sections or section.id in sections
+            for criterion in section.criteria
+            for q in criterion.questions
+            if tags & set(q.tags) and q.scored and (thread.select.include_summary or not q.summary)
+        ]
+    denv = decision_env(model)
+    for decision in model.decisions:
+        compiled.decisions[decision.id] = [_compile(o.when, denv) if o.when else None for o in decision.outcomes]
+    for rule in model.judgement_rules:
+        jenv = judgement_env(rule)
+        compiled.grade_rules[rule.id] = [_compile(g.when, jenv) if g.when else None for g in rule.grades]
+    return compiled

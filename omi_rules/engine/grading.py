@@ -1,0 +1,73 @@
+"""Rounding for display, band lookup, section 4 grades and decisions.
+
+Scores are kept unrounded; the ruleset says how they are displayed (``rounding``) and whether a
+band is decided on the displayed or the exact value (``basis``).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from omi_rules.engine.compiled import CompiledRuleset
+from omi_rules.engine.result_model import BandResult, DecisionResult, JudgedCriterionResult
+from omi_rules.expr.checker import Checked
+from omi_rules.expr.rowwise import RowData, evaluate_row
+from omi_rules.model import BandSet, JudgementCriterion, JudgementRule, Outcome, Rounding
+
+
+def rounded(score: float, rounding: Rounding) -> Decimal:
+    """``score`` rounded as the report prints it (decimal arithmetic: 70.5 -> 71 half-up)."""
+    method = ROUND_HALF_UP if rounding.method == "half_up" else ROUND_HALF_EVEN
+    return Decimal(repr(score)).quantize(Decimal(1).scaleb(-rounding.decimals), rounding=method)
+
+
+def display(score: float | None, rounding: Rounding) -> str | None:
+    return None if score is None else f"{rounded(score, rounding)}%"
+
+
+def band_for(score: float | None, band_set: BandSet | None, rounding: Rounding) -> BandResult | None:
+    """The band a score falls in, on the basis the band set names."""
+    if score is None or band_set is None:
+        return None
+    value = float(rounded(score, rounding)) if band_set.basis == "rounded" else score
+    for band in band_set.bands:
+        if band.min <= value < band.max or (value == band.max == 100):
+            return BandResult(id=band.id, label=band.label, sentence=band.sentence)
+    return None
+
+
+def first_outcome(outcomes: list[Outcome], conditions: list[Checked | None], row: RowData) -> Outcome:
+    """The first outcome whose condition holds (the last has none: it applies otherwise)."""
+    for outcome, condition in zip(outcomes, conditions, strict=True):
+        if condition is None or evaluate_row(condition, row):
+            return outcome
+    return outcomes[-1]
+
+
+def grade_criterion(
+    compiled: CompiledRuleset, rule: JudgementRule, criterion: JudgementCriterion, judgements: dict[str, str]
+) -> JudgedCriterionResult:
+    """Grade a section 4 criterion from its specific criteria's judgements."""
+    counts = {value: 0 for value in rule.judgements}
+    for value in judgements.values():
+        counts[value] += 1
+    total = sum(counts.values())
+    calls: dict[tuple[str, str], object] = {}
+    for value, count in counts.items():
+        calls[("n", value)] = count
+        calls[("share", value)] = count / total if total else None
+    grade = None
+    if total:
+        outcome = first_outcome(rule.grades, compiled.grade_rules[rule.id], RowData({"total": total}, calls))
+        grade = BandResult(id=outcome.id, label=outcome.label, sentence=outcome.sentence)
+    return JudgedCriterionResult(id=criterion.id, title=criterion.title, grade=grade, counts=counts, total=total)
+
+
+def decide(compiled: CompiledRuleset, calls: dict[tuple[str, str], object]) -> dict[str, DecisionResult]:
+    out: dict[str, DecisionResult] = {}
+    for decision in compiled.model.decisions:
+        outcome = first_outcome(decision.outcomes, compiled.decisions[decision.id], RowData({}, calls))
+        out[decision.id] = DecisionResult(
+            id=decision.id, title=decision.title, outcome=outcome.id, label=outcome.label, sentence=outcome.sentence
+        )
+    return out

@@ -1,0 +1,90 @@
+"""Relevance of every question for every case, evaluated vectorised, and the answers that count.
+
+Questions are visited in dependency order, so ``answer('1.2.3')`` in a later condition reads
+the *effective* answer of 1.2.3: the one given on a case where 1.2.3 is itself relevant.
+An answer given where the question is not relevant is excluded (warning D006); a relevant
+question left unanswered is an error (D007) unless the ruleset or ``--unanswered warning``
+makes it a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omi_rules.casedata.validate import CaseSample
+from omi_rules.codes import make
+from omi_rules.diagnostics import Diagnostic, Severity
+from omi_rules.engine.compiled import CompiledRuleset
+from omi_rules.envs import field_type
+from omi_rules.expr.vector import VectorData, encode, evaluate
+
+MAX_CELL_DIAGNOSTICS = 200
+"""Per code, the most cell-level diagnostics listed one by one; the rest are summarised."""
+
+
+@dataclass
+class Evaluation:
+    """Relevance masks and effective answer codes, one array entry per case."""
+
+    size: int
+    columns: dict[str, NDArray[Any]]
+    relevant: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+    answers: dict[str, NDArray[np.int64]] = field(default_factory=dict)
+    """Effective answer codes: -1 where unanswered or not relevant."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: str | None = None) -> Evaluation:
+    """Evaluate relevance for every question over every case of ``sample``."""
+    model = compiled.model
+    columns = {f.id: encode(field_type(f), sample.values[f.id]) for f in model.fields}
+    result = Evaluation(sample.size, columns)
+    severity = Severity.ERROR if (unanswered or model.case_data.relevant_unanswered) == "error" else Severity.WARNING
+    excluded: list[tuple[int, str]] = []
+    missing: list[tuple[int, str]] = []
+    for cq in compiled.questions:
+        given = encode(cq.answer_type, sample.answers[cq.id])
+        if cq.condition is None:
+            mask = np.ones(sample.size, dtype=bool)
+        else:
+            calls = {key: result.answers[key[1]] for key in cq.condition.calls if key[0] == "answer"}
+            mask = evaluate(cq.condition, VectorData(sample.size, columns, calls))
+        result.relevant[cq.id] = mask
+        result.answers[cq.id] = np.where(mask, given, -1)
+        excluded.extend((int(i), cq.id) for i in np.flatnonzero(~mask & (given >= 0)))
+        missing.extend((int(i), cq.id) for i in np.flatnonzero(mask & (given < 0)))
+    for case, qid in sorted(excluded)[:MAX_CELL_DIAGNOSTICS]:
+        result.diagnostics.append(
+            make(
+                "D006",
+                f"case {sample.case_ids[case]}: question {qid} is not relevant to this case; its answer is not counted",
+                sample.position(case, qid),
+                hint=f"relevant if: {compiled.by_id[qid].question.relevant_if}",
+            )
+        )
+    for case, qid in sorted(missing)[:MAX_CELL_DIAGNOSTICS]:
+        result.diagnostics.append(
+            make(
+                "D007",
+                f"case {sample.case_ids[case]}: question {qid} is relevant but not answered",
+                sample.position(case, qid),
+                hint="answer it (or use the scale's not-applicable answer)",
+                severity=severity,
+            )
+        )
+    for code, items in (("D006", excluded), ("D007", missing)):
+        if len(items) > MAX_CELL_DIAGNOSTICS:
+            first = sample.position(items[0][0], items[0][1])
+            result.diagnostics.append(
+                make(
+                    code,
+                    f"... and {len(items) - MAX_CELL_DIAGNOSTICS} more like the above",
+                    first,
+                    severity=severity if code == "D007" else None,
+                )
+            )
+    return result

@@ -1,0 +1,125 @@
+"""Counts and scores of sections 1-3 for a set of cases (the whole sample or a subgroup).
+
+Relevance is computed once for the whole sample; a subgroup is a boolean mask over cases, so
+a subgroup's scores are exactly the scores of the filtered sample (a property test checks it).
+"""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omi_rules.engine.compiled import CompiledQuestion, CompiledRuleset
+from omi_rules.engine.grading import band_for, display
+from omi_rules.engine.relevance import Evaluation
+from omi_rules.engine.result_model import (
+    Counts,
+    CriterionResult,
+    QuestionResult,
+    Scores,
+    SectionResult,
+    ThreadResult,
+)
+
+NO_CASES = "no relevant case was judged on any of its questions"
+
+
+def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Counts:
+    relevant = evaluation.relevant[cq.id] & mask
+    codes = evaluation.answers[cq.id][mask]
+    judged = np.isin(codes, list(cq.judged)) if cq.judged else np.zeros(codes.shape, dtype=bool)
+    sufficient = np.isin(codes, list(cq.sufficient)) if cq.sufficient else np.zeros(codes.shape, dtype=bool)
+    return Counts(
+        relevant=int(relevant.sum()),
+        answered=int((codes >= 0).sum()),
+        judged=int(judged.sum()),
+        sufficient=int(sufficient.sum()),
+    )
+
+
+def proportion(counts: Counts) -> float | None:
+    """Percent of judged cases that were sufficient; None when none was judged."""
+    return None if counts.judged == 0 else 100.0 * counts.sufficient / counts.judged
+
+
+def combine_criterion(
+    individual: list[float], summary: float | None, w_individual: float, w_summary: float
+) -> float | None:
+    """OMI's rule: ``w_i * mean(individual) + w_s * summary``.
+
+    When one part has no judged case the other part alone is the score (its weight is
+    renormalised to 1); with neither, the criterion has no score. (Assumption: Appendix 4 does
+    not say; this never turns "nothing judged" into 0% or 100%.)
+    """
+    mean = fmean(individual) if individual else None
+    if mean is not None and summary is not None:
+        return w_individual * mean + w_summary * summary
+    return mean if mean is not None else summary
+
+
+def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Scores:
+    """Criteria, sections and threads for the cases selected by ``mask``."""
+    rounding = compiled.model.rounding
+    proportions: dict[str, float | None] = {}
+    criteria: dict[str, CriterionResult] = {}
+    sections: dict[str, SectionResult] = {}
+    for section in compiled.case_sections:
+        section_scores: list[float] = []
+        for criterion in section.criteria:
+            questions: list[QuestionResult] = []
+            individual: list[float] = []
+            summary: float | None = None
+            for question in criterion.questions:
+                counts = count(compiled.by_id[question.id], evaluation, mask)
+                p = proportion(counts)
+                proportions[question.id] = p
+                questions.append(
+                    QuestionResult(
+                        id=question.id, counts=counts, proportion=p, scored=question.scored, summary=question.summary
+                    )
+                )
+                if question.summary:
+                    summary = p
+                elif question.scored and p is not None:
+                    individual.append(p)
+            w = criterion.weights
+            score = combine_criterion(individual, summary, w.individual, w.summary)
+            if score is not None:
+                section_scores.append(score)
+            criteria[criterion.id] = CriterionResult(
+                id=criterion.id,
+                title=criterion.title,
+                section=section.id,
+                score=score,
+                display=display(score, rounding),
+                band=band_for(score, compiled.criterion_bands(section, criterion), rounding),
+                individual_mean=fmean(individual) if individual else None,
+                summary_proportion=summary,
+                weights={"individual": w.individual, "summary": w.summary},
+                questions=questions,
+                note=None if score is not None else NO_CASES,
+            )
+        section_score = fmean(section_scores) if section_scores else None
+        sections[section.id] = SectionResult(
+            id=section.id,
+            title=section.title,
+            score=section_score,
+            display=display(section_score, rounding),
+            criteria=[c.id for c in section.criteria],
+        )
+    threads: dict[str, ThreadResult] = {}
+    for thread in compiled.threads:
+        used = [qid for qid in compiled.thread_questions[thread.id] if proportions.get(qid) is not None]
+        values = [p for qid in used if (p := proportions[qid]) is not None]
+        score = fmean(values) if values else None
+        threads[thread.id] = ThreadResult(
+            id=thread.id,
+            title=thread.title,
+            score=score,
+            display=display(score, rounding),
+            band=band_for(score, compiled.band_sets.get(thread.bands or ""), rounding),
+            questions=used,
+        )
+    return Scores(cases=int(mask.sum()), criteria=criteria, sections=sections, threads=threads)

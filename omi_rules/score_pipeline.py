@@ -1,0 +1,219 @@
+"""``score``'s pipeline: check the ruleset, read and check the data, evaluate, score, grade,
+decide. Each stage adds its findings to one ``Report``; scoring happens only when no stage
+found an error, so a result is never computed from data with known problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omi_rules import __version__
+from omi_rules.casedata.judgements import Judgements, read_judgements
+from omi_rules.casedata.readers import read_table
+from omi_rules.casedata.validate import CaseSample, check_sample
+from omi_rules.codes import make
+from omi_rules.diagnostics import InputUnreadable, Position, Report
+from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
+from omi_rules.engine.grading import decide, grade_criterion
+from omi_rules.engine.relevance import Evaluation, evaluate_sample
+from omi_rules.engine.result_model import (
+    Finding,
+    Group,
+    Grouping,
+    InputRef,
+    Inputs,
+    JudgedCriterionResult,
+    Result,
+    RulesetRef,
+)
+from omi_rules.engine.sample_rules import check_requirements
+from omi_rules.engine.scoring import score_cases
+from omi_rules.envs import field_type
+from omi_rules.expr.checker import Checked, compile_condition
+from omi_rules.expr.types import BoolT, EnumT
+from omi_rules.expr.vector import VectorData, evaluate
+from omi_rules.model import EnumField
+from omi_rules.pipeline import check_ruleset
+
+
+class UsageError(Exception):
+    """A bad option value (e.g. ``--by`` on a field that cannot group); exit code 2."""
+
+
+@dataclass
+class Scored:
+    """Everything a scoring run produced, for rendering and for ``explain``."""
+
+    report: Report
+    files: dict[str, list[str]] = field(default_factory=dict)
+    compiled: CompiledRuleset | None = None
+    sample: CaseSample | None = None
+    evaluation: Evaluation | None = None
+    judgements: Judgements | None = None
+    mask: NDArray[np.bool_] | None = None
+    result: Result | None = None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare(ruleset: Path, cases: Path, judgements: Path | None = None, unanswered: str | None = None) -> Scored:
+    """Check the ruleset and the data and evaluate relevance; stops at the first failing stage."""
+    report = Report()
+    out = Scored(report)
+    loaded = check_ruleset(ruleset, report)
+    out.files.update(loaded.files)
+    if loaded.model is None or report.errors or report.unreadable:
+        return out
+    out.compiled = compile_ruleset(loaded.model)
+    try:
+        table = read_table(cases, str(cases))
+    except InputUnreadable as exc:
+        report.add(exc.diagnostic)
+        report.unreadable = True
+        return out
+    sample, problems = check_sample(table, loaded.model)
+    report.extend(problems)
+    if judgements is not None:
+        try:
+            checked, problems = read_judgements(judgements, loaded.model, str(judgements))
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
+        report.extend(problems)
+        out.judgements = checked
+    if sample is None or report.errors:
+        return out
+    out.sample = sample
+    out.evaluation = evaluate_sample(out.compiled, sample, unanswered)
+    report.extend(out.evaluation.diagnostics)
+    report.extend(check_requirements(loaded.model, sample, out.evaluation, Position(str(cases))))
+    return out
+
+
+def where_mask(
+    compiled: CompiledRuleset, evaluation: Evaluation, where: str | None, report: Report
+) -> NDArray[np.bool_] | None:
+    """The cases ``--where`` selects (all cases when None); None if the condition is wrong."""
+    if where is None:
+        return np.ones(evaluation.size, dtype=bool)
+    checked = compile_condition(where, compiled.env)
+    if not isinstance(checked, Checked):
+        for error in checked:
+            report.add(
+                make(
+                    error.code,
+                    error.message,
+                    Position("--where", 1, error.start + 1),
+                    error.hint,
+                    span=error.end - error.start,
+                )
+            )
+        return None
+    calls = {key: evaluation.answers[key[1]] for key in checked.calls if key[0] == "answer"}
+    return evaluate(checked, VectorData(evaluation.size, evaluation.columns, calls))
+
+
+def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]:
+    """The groups of ``--by FIELD``: each declared value (enum) or true/false (bool)."""
+    fields = {f.id: f for f in compiled.model.fields}
+    f = fields.get(by)
+    if f is None:
+        raise UsageError(f"--by: unknown field '{by}' (fields: {', '.join(fields)})")
+    t = field_type(f)
+    if isinstance(f, EnumField) and isinstance(t, EnumT):
+        return [(value, value) for value in t.values]
+    if isinstance(t, BoolT):
+        return [("true", True), ("false", False)]
+    raise UsageError(f"--by: field '{by}' is a {f.type} field; group by an enum or bool field")
+
+
+def score(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None = None,
+    where: str | None = None,
+    by: str | None = None,
+    unanswered: str | None = None,
+) -> Scored:
+    """Run the whole pipeline; ``result`` is set when nothing stopped it."""
+    out = prepare(ruleset, cases, judgements, unanswered)
+    report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
+    if compiled is None or sample is None or evaluation is None or report.errors:
+        return out
+    groups = group_values(compiled, by) if by else None
+    mask = where_mask(compiled, evaluation, where, report)
+    if mask is None:
+        return out
+    out.mask = mask
+    scores = score_cases(compiled, evaluation, mask)
+    grades: dict[str, JudgedCriterionResult] = {}
+    if out.judgements is not None:
+        for section in compiled.judgement_sections:
+            for criterion in section.criteria:
+                given = {sid: j.value for sid, j in out.judgements.by_criterion.get(criterion.id, {}).items()}
+                grades[criterion.id] = grade_criterion(
+                    compiled, compiled.judgement_rule(section, criterion), criterion, given
+                )
+    calls: dict[tuple[str, str], object] = {}
+    for tid, thread in scores.threads.items():
+        calls[("thread", tid)] = thread.score
+    for cid, criterion_result in scores.criteria.items():
+        calls[("criterion", cid)] = criterion_result.score
+    for sid, section_result in scores.sections.items():
+        calls[("section", sid)] = section_result.score
+    for cid, graded in grades.items():
+        calls[("grade", cid)] = graded.grade.id if graded.grade else None
+    grouping = None
+    if by and groups:
+        column = evaluation.columns[by]
+        members = []
+        for label, value in groups:
+            t = field_type(next(f for f in compiled.model.fields if f.id == by))
+            code = t.values.index(str(value)) if isinstance(t, EnumT) else int(bool(value))
+            selected = mask & (column == code)
+            if selected.any():
+                members.append(Group(value=label, scores=score_cases(compiled, evaluation, selected)))
+        grouping = Grouping(field=by, groups=members)
+    model = compiled.model
+    out.result = Result(
+        tool={"name": "omi-rules", "version": __version__},
+        ruleset=RulesetRef(id=model.id, version=model.version, title=model.title, sha256=compiled.sha256),
+        inputs=Inputs(
+            cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size),
+            judgements=InputRef(
+                file=str(judgements),
+                sha256=_sha256(judgements),
+                records=sum(len(v) for v in out.judgements.by_criterion.values()),
+            )
+            if judgements is not None and out.judgements is not None
+            else None,
+        ),
+        where=where,
+        cases=scores.cases,
+        criteria=scores.criteria,
+        sections=scores.sections,
+        threads=scores.threads,
+        grades=grades,
+        decisions=decide(compiled, calls),
+        by=grouping,
+        findings=[
+            Finding(
+                code=d.code,
+                severity=d.severity.value,
+                message=d.message,
+                file=d.position.file,
+                line=d.position.line,
+                column=d.position.col,
+            )
+            for d in report.sorted()
+        ],
+    )
+    return out
