@@ -14,9 +14,12 @@ from typing import Any
 
 import click
 
-from omi_rules import __version__, render
+from omi_rules import __version__, render, score_pipeline
+from omi_rules import explain as explain_module
 from omi_rules.diagnostics import Report
 from omi_rules.pipeline import check_ruleset
+from omi_rules.report import output as report_output
+from omi_rules.report import text as report_text
 from omi_rules.schema_gen import SCHEMAS, render_schema
 
 EXIT_INTERNAL = 3
@@ -86,6 +89,117 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
             click.echo(render.human(diagnostics, files, color=sys.stdout.isatty()) + "\n")
         click.echo(render.summary(diagnostics, len(paths)))
     sys.exit(report.exit_code(strict))
+
+
+def _text_lines(path: Path) -> list[str]:
+    """Lines of a text input, for showing the offending line under a diagnostic."""
+    if path.suffix.lower() not in (".csv", ".json", ".yaml", ".yml") or not path.is_file():
+        return []
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
+    diagnostics = report.sorted()
+    if diagnostics:
+        click.echo(render.human(diagnostics, files, color=sys.stderr.isatty()), err=True)
+        errors = len(report.errors)
+        click.echo(
+            f"{errors} error{'s' * (errors != 1)}, {len(diagnostics) - errors} warning"
+            f"{'s' * (len(diagnostics) - errors != 1)}",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("ruleset", type=click.Path(path_type=Path))
+@click.argument("cases", type=click.Path(path_type=Path))
+@click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
+@click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
+@click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "--unanswered",
+    type=click.Choice(["error", "warning"]),
+    help="A relevant question left unanswered: error (default, or as the ruleset says) or warning.",
+)
+def score(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None,
+    where: str | None,
+    by: str | None,
+    fmt: str,
+    output: Path | None,
+    unanswered: str | None,
+) -> None:
+    """Score a case sample: the report's Summary of Scores.
+
+    Checks the ruleset and the data first; any error is reported (exit 1, or 2 for unreadable
+    input) and nothing is scored.
+    """
+    try:
+        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered)
+    except score_pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    files = dict(scored.files)
+    files[str(cases)] = _text_lines(cases)
+    if judgements is not None:
+        files[str(judgements)] = _text_lines(judgements)
+    if scored.result is None:
+        _print_diagnostics(scored.report, files)
+        sys.exit(scored.report.exit_code() or 1)
+    if scored.report.diagnostics:
+        _print_diagnostics(scored.report, files)
+    result = scored.result
+    if fmt == "json":
+        text = report_output.as_json(result)
+    elif fmt == "markdown":
+        text = report_text.markdown(result)
+    else:
+        text = report_text.terminal(result, color=output is None and sys.stdout.isatty())
+    if output is not None:
+        report_output.write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0)
+
+
+@main.command()
+@click.argument("ruleset", type=click.Path(path_type=Path))
+@click.argument("cases", type=click.Path(path_type=Path))
+@click.argument("target")
+@click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
+@click.option("--where", help="Explain the score of the cases matching this condition.")
+@click.option("--cases", "show_cases", is_flag=True, help="List the cases behind each count.")
+@click.option("--case", "case_id", help="Show why each question was or was not relevant to this case.")
+@click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
+def explain(
+    ruleset: Path,
+    cases: Path,
+    target: str,
+    judgements: Path | None,
+    where: str | None,
+    show_cases: bool,
+    case_id: str | None,
+    unanswered: str | None,
+) -> None:
+    """Explain how a number was made: TARGET is a criterion, question, section, thread,
+    decision or judged criterion id."""
+    scored = score_pipeline.score(ruleset, cases, judgements, where, None, unanswered)
+    files = dict(scored.files)
+    files[str(cases)] = _text_lines(cases)
+    if scored.result is None:
+        _print_diagnostics(scored.report, files)
+        sys.exit(scored.report.exit_code() or 1)
+    try:
+        click.echo(explain_module.explain(scored, target, show_cases, case_id), nl=False)
+    except explain_module.ExplainError as exc:
+        raise click.UsageError(str(exc)) from None
+    sys.exit(0)
 
 
 @main.command()

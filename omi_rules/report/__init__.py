@@ -1,0 +1,1 @@
+"""Renderings of a scoring result: terminal tables, Markdown, JSON; written atomically."""

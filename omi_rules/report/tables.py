@@ -1,0 +1,80 @@
+"""The Summary of Scores as rows, shared by the terminal and Markdown renderings, so both
+always show the same figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from omi_rules.engine.result_model import Result, Scores
+
+NOT_SCORED = "no judged cases"
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str | None = None
+
+
+def _score(display: str | None) -> str:
+    return display if display is not None else NOT_SCORED
+
+
+def summary_tables(result: Result) -> list[Table]:
+    """Chart 1 (as a table), Table 1, Table 2 and the decisions, as the report has them."""
+    tables: list[Table] = []
+    groups = result.by.groups if result.by else []
+    header = ["Criterion", "Score", "Conclusion"] + [f"{result.by.field} = {g.value}" for g in groups if result.by]
+    rows: list[list[str]] = []
+    for section in result.sections.values():
+        for cid in section.criteria:
+            c = result.criteria[cid]
+            row = [f"{c.id} {c.title}", _score(c.display), c.band.label if c.band else "-"]
+            row += [_score(_group_criterion(g.scores, cid)) for g in groups]
+            rows.append(row)
+        row = [f"Section {section.id}: {section.title}", _score(section.display), ""]
+        row += [_score(g.scores.sections[section.id].display) for g in groups]
+        rows.append(row)
+    where = f" (cases where {result.where})" if result.where else ""
+    tables.append(Table(f"Scores of sections 1-3{where}: {result.cases} cases", header, rows))
+    if result.grades:
+        tables.append(
+            Table(
+                "Table 1: grades of the judged criteria",
+                ["Criterion", "Grade"],
+                [[f"{g.id} {g.title}", g.grade.label if g.grade else "not graded"] for g in result.grades.values()],
+            )
+        )
+    for thread in result.threads.values():
+        row = [thread.title, _score(thread.display)] + [_score(g.scores.threads[thread.id].display) for g in groups]
+        tables.append(
+            Table(
+                f"Table 2: {thread.title}",
+                ["Thread", "Score"] + header[3:],
+                [row],
+            )
+        )
+    if result.decisions:
+        tables.append(
+            Table(
+                "Decisions",
+                ["Decision", "Outcome"],
+                [[d.title, d.sentence or d.label] for d in result.decisions.values()],
+            )
+        )
+    return tables
+
+
+def _group_criterion(scores: Scores, cid: str) -> str | None:
+    return scores.criteria[cid].display
+
+
+def conclusions(result: Result) -> list[tuple[str, str]]:
+    """Each criterion's conclusion sentence, as the report prints under each criterion."""
+    out = []
+    for c in result.criteria.values():
+        if c.band and c.band.sentence:
+            out.append((f"{c.id} {c.title}", c.band.sentence))
+    return out

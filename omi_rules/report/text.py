@@ -1,0 +1,60 @@
+"""Terminal (rich) and Markdown renderings of the Summary of Scores."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from omi_rules.engine.result_model import Result
+from omi_rules.report.tables import summary_tables
+
+
+def _heading(result: Result) -> str:
+    r = result.ruleset
+    return f"Summary of Scores — {r.title} ({r.id} {r.version})"
+
+
+def terminal(result: Result, width: int = 110, color: bool = False) -> str:
+    """Rich tables, rendered to text (colour only when writing to a terminal)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
+    console.print(_heading(result), style="bold")
+    for table in summary_tables(result):
+        console.print()
+        console.print(table.title, style="bold", markup=False)
+        rich = RichTable(show_lines=False)
+        for index, name in enumerate(table.header):
+            rich.add_column(
+                name, justify="left" if index == 0 else "right" if "Score" in name or "=" in name else "left"
+            )
+        for row in table.rows:
+            bold = row[0].startswith("Section ")
+            rich.add_row(*row, style="bold" if bold else None)
+        console.print(rich)
+    for finding in result.findings:
+        console.print(f"{finding.severity}[{finding.code}]: {finding.message}", style="yellow", markup=False)
+    return buffer.getvalue()
+
+
+def markdown(result: Result) -> str:
+    """GitHub-flavoured Markdown tables."""
+    lines = [f"# {_heading(result)}", ""]
+    for table in summary_tables(result):
+        lines.append(f"## {table.title}")
+        lines.append("")
+        lines.append("| " + " | ".join(table.header) + " |")
+        lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(table.header))) + "|")
+        for row in table.rows:
+            cells = [f"**{c}**" if row[0].startswith("Section ") and c else c for c in row]
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append("")
+    if result.findings:
+        lines.append("## Findings")
+        lines.append("")
+        for finding in result.findings:
+            lines.append(f"- {finding.severity} {finding.code}: {finding.message}")
+        lines.append("")
+    lines.append(f"Ruleset sha256 `{result.ruleset.sha256}`; omi-rules {result.tool['version']}.")
+    return "\n".join(lines) + "\n"
