@@ -150,9 +150,12 @@ def score(
     if judgements is not None:
         files[str(judgements)] = _text_lines(judgements)
     if scored.result is None:
-        _print_diagnostics(scored.report, files)
+        if fmt == "json":  # programs get the findings as JSON, like `check --format json`
+            click.echo(render.as_json(scored.report.sorted(), 1))
+        else:
+            _print_diagnostics(scored.report, files)
         sys.exit(scored.report.exit_code() or 1)
-    if scored.report.diagnostics:
+    if scored.report.diagnostics and fmt != "json":
         _print_diagnostics(scored.report, files)
     result = scored.result
     if fmt == "json":

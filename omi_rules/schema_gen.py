@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from omi_rules.data_model import CaseDataDocument, JudgementsDocument
+from omi_rules.engine.result_model import Result
 from omi_rules.model import Ruleset, RulesetPart
 
 SCHEMA_BASE_URL = "https://omi-rules.example/schemas/"
@@ -23,13 +24,15 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "ruleset-part.schema.json": RulesetPart,
     "case-data.schema.json": CaseDataDocument,
     "judgements.schema.json": JudgementsDocument,
+    "result.schema.json": Result,
 }
 
 
 def build_schema(name: str) -> dict[str, Any]:
     """Return the JSON Schema (2020-12) for one of ``SCHEMAS``."""
     model = SCHEMAS[name]
-    body = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+    mode = "serialization" if name == "result.schema.json" else "validation"
+    body = model.model_json_schema(mode=mode, ref_template="#/$defs/{model}")
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE_URL + name,

@@ -163,7 +163,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         [str(v).strip() if v is not None else "" for v in header],
         [Position(where, header_row, i + 1) for i in range(len(header))],
     )
-    for merged in sheet.merged_cells.ranges:
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         if merged.min_row <= header_row <= merged.max_row:
             table.diagnostics.append(
                 make(
@@ -174,6 +174,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
                 )
             )
     if table.diagnostics:
+        table.header, table.header_positions = [], []  # no usable header: nothing more to check
         return table
     for number, values in numbered[1:]:
         extra = [v for v in values[len(header) :] if v is not None and str(v).strip()]

@@ -1,0 +1,255 @@
+"""Case data and judgements: one test per data diagnostic (D and J codes), each asserting the
+code, the file, row (line) and column, and the exit code; none may produce a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from omi_rules.cli import main
+from omi_rules.codes import CODES
+
+from .conftest import FIXTURES, MINIMAL
+
+CSV = (FIXTURES / "data" / "minimal-cases.csv").read_text(encoding="utf-8")
+JUDGEMENTS = (FIXTURES / "data" / "minimal-judgements.yaml").read_text(encoding="utf-8")
+COVERED: set[str] = set()
+
+
+def score(tmp_path: Path, cases_name: str, *extra: str) -> tuple[int, list[tuple[str, str, int, int]], Any]:
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(tmp_path / cases_name), "--format", "json", *extra])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    body = json.loads(result.stdout)
+    items = body.get("diagnostics", body.get("findings", []))
+    found = [(d["code"], Path(d["file"]).name, d["line"], d["column"]) for d in items]
+    return result.exit_code, found, body
+
+
+def write(tmp_path: Path, text: str, name: str = "cases.csv") -> str:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def edit(old: str, new: str, text: str = CSV) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def add_column(name: str, value: str, text: str = CSV) -> str:
+    lines = text.splitlines()
+    return "\n".join([lines[0] + "," + name] + [line + "," + value for line in lines[1:]]) + "\n"
+
+
+def drop_column(name: str, text: str = CSV) -> str:
+    rows = [line.split(",") for line in text.splitlines()]
+    index = rows[0].index(name)
+    return "\n".join(",".join(cell for i, cell in enumerate(row) if i != index) for row in rows) + "\n"
+
+
+CASES = [
+    # code, title, csv text, extra args, expected [(code, line, col)], exit
+    ("D001", "an unknown column", add_column("riskk", "x"), [], [("D001", 1, 10)], 1),
+    ("D002", "a question's column is missing", drop_column("1.1.3"), [], [("D002", 1, 1)], 1),
+    ("D003", "a misspelt Risk of Harm level", edit("c03,community,low", "c03,community,lwo"), [], [("D003", 4, 3)], 1),
+    ("D003", "a tier outside 1-4", edit("c03,community,low,1", "c03,community,low,5"), [], [("D003", 4, 4)], 1),
+    (
+        "D004",
+        "an answer code not on the scale",
+        edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,Yes,yes,yes"),
+        [],
+        [("D004", 2, 7)],
+        1,
+    ),
+    ("D005", "a duplicate case id", edit("c03,community", "c02,community"), [], [("D005", 4, 1)], 1),
+    (
+        "D006",
+        "an answer where the question is not relevant (excluded, warning)",
+        edit("c03,community,low,1,false,no,,,no", "c03,community,low,1,false,no,yes,,no"),
+        [],
+        [("D006", 4, 7)],
+        0,
+    ),
+    (
+        "D007",
+        "a relevant question left unanswered",
+        edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"),
+        [],
+        [("D007", 2, 7)],
+        1,
+    ),
+    ("D008", "an empty file", "", [], [("D008", 1, 1)], 1),
+    ("D008", "a header and no cases", CSV.splitlines()[0] + "\n", [], [("D008", 1, 1)], 1),
+    (
+        "D010",
+        "a ragged row",
+        edit("c05,licence,high,3,false,no,,no,no", "c05,licence,high,3,false,no,,no,no,extra"),
+        [],
+        [("D010", 6, 10)],
+        1,
+    ),
+    ("D011", "an empty case id", edit("c04,community", ",community"), [], [("D011", 5, 1)], 1),
+    ("D012", "an unclosed quote", edit("c04,community", '"c04,community'), [], [("D012", 12, 1)], 1),
+    (
+        "D013",
+        "a sample smaller than required (warnings only)",
+        edit("c09,community,low,2,false,no,,,yes\n", ""),
+        [],
+        [("D013", 0, 0), ("D013", 0, 0)],
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "text", "extra", "expected", "exit_code"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
+def test_case_data_diagnostic(
+    tmp_path: Path,
+    code: str,
+    title: str,
+    text: str,
+    extra: list[str],
+    expected: list[tuple[str, int, int]],
+    exit_code: int,
+) -> None:
+    name = write(tmp_path, text)
+    got_exit, found, _ = score(tmp_path, name, *extra)
+    assert sorted(found) == sorted((c, name, line, col) for c, line, col in expected)
+    assert got_exit == exit_code
+    COVERED.add(code)
+
+
+def test_unanswered_can_be_a_warning(tmp_path: Path) -> None:
+    name = write(tmp_path, edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"))
+    got_exit, found, body = score(tmp_path, name, "--unanswered", "warning")
+    assert got_exit == 0
+    assert found == [("D007", name, 2, 7)]
+    assert body["criteria"]["1.1"]["questions"][1]["counts"] == {
+        "relevant": 3,
+        "answered": 2,
+        "judged": 2,
+        "sufficient": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "content"),
+    [("not UTF-8", "case_id,sentence\nc1,caf\xe9\n".encode("latin-1")), ("binary", bytes(range(256)))],
+)
+def test_unreadable_case_file_exits_2(tmp_path: Path, title: str, content: bytes) -> None:
+    (tmp_path / "cases.csv").write_bytes(content)
+    got_exit, found, _ = score(tmp_path, "cases.csv")
+    assert got_exit == 2
+    assert [f[0] for f in found] == ["D009"]
+    if title == "not UTF-8":
+        assert found[0][2:] == (2, 7)
+    COVERED.add("D009")
+
+
+def _xlsx(path: Path, merge_header: bool) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows = [line.split(",") for line in CSV.splitlines()]
+    if merge_header:
+        sheet.append(["Case details", None, None, None, None, "Answers", None, None, None])
+        sheet.merge_cells("A1:E1")
+    for row in rows:
+        sheet.append([cell if cell else None for cell in row])
+    book.save(path)
+
+
+def test_xlsx_is_read_like_csv(tmp_path: Path) -> None:
+    _xlsx(tmp_path / "cases.xlsx", merge_header=False)
+    got_exit, found, body = score(tmp_path, "cases.xlsx")
+    assert (got_exit, found) == (0, [])
+    assert body["criteria"]["1.1"]["display"] == "67%"
+
+
+def test_xlsx_with_a_merged_header_row(tmp_path: Path) -> None:
+    _xlsx(tmp_path / "cases.xlsx", merge_header=True)
+    got_exit, found, _ = score(tmp_path, "cases.xlsx")
+    assert got_exit == 1
+    assert found == [("D012", "cases.xlsx", 1, 1)]
+    COVERED.add("D012")
+
+
+def test_xlsx_formula_like_text_is_only_text(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows = [line.split(",") for line in CSV.splitlines()]
+    rows[1][6] = "=cmd|' /C calc'!A0"
+    for row in rows:
+        sheet.append([cell if cell else None for cell in row])
+    sheet["G2"].data_type = "s"
+    book.save(tmp_path / "cases.xlsx")
+    got_exit, found, _ = score(tmp_path, "cases.xlsx")
+    assert got_exit == 1
+    assert [f[0] for f in found] == ["D004"]
+
+
+def test_json_and_yaml_case_data(tmp_path: Path) -> None:
+    header, *rows = [line.split(",") for line in CSV.splitlines()]
+    cases = [{k: (v if v else None) for k, v in zip(header, row, strict=True)} for row in rows]
+    (tmp_path / "cases.json").write_text(json.dumps({"ruleset": "mini", "cases": cases}), encoding="utf-8")
+    got_exit, found, body = score(tmp_path, "cases.json")
+    assert (got_exit, found) == (0, [])
+    assert body["criteria"]["1.1"]["display"] == "67%"
+    yaml_text = "cases:\n" + "".join(
+        "  - {" + ", ".join(f"'{k}': {json.dumps(v)}" for k, v in case.items()) + "}\n" for case in cases
+    )
+    yaml_text = yaml_text.replace("'roh': \"high\"", "'roh': \"hihg\"", 1)
+    (tmp_path / "cases.yaml").write_text(yaml_text, encoding="utf-8")
+    got_exit, found, _ = score(tmp_path, "cases.yaml")
+    assert got_exit == 1
+    assert found == [("D003", "cases.yaml", 2, yaml_text.splitlines()[1].index('"hihg"') + 1)]
+
+
+JUDGEMENT_CASES = [
+    (
+        "J001",
+        "an unknown criterion",
+        edit('  "4.1":', '  "4.1":\n    "4.1.1": met\n  "4.9":', JUDGEMENTS).replace(
+            '  "4.1":\n    "4.1.1": met\n  "4.9":\n    "4.1.1": met',
+            '  "4.9":\n    "4.1.1": met\n  "4.1":\n    "4.1.1": met',
+            1,
+        ),
+        [("J001", 4, 3)],
+    ),
+    (
+        "J002",
+        "an unknown specific criterion",
+        edit('"4.1.1": met', '"4.1.1": met\n    "4.1.9": met', JUDGEMENTS),
+        [("J002", 6, 5)],
+    ),
+    ("J003", "a judgement not in the rule", edit('"4.1.1": met', '"4.1.1": mett', JUDGEMENTS), [("J003", 5, 14)]),
+    ("J004", "a specific criterion not judged", edit('    "4.1.1": met\n', "", JUDGEMENTS), [("J004", 4, 3)]),
+    ("J005", "judgements written as a list", edit('  "4.1":', '  - "4.1":', JUDGEMENTS), [("J005", 4, 3)]),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "text", "expected"), JUDGEMENT_CASES, ids=[f"{c[0]}-{c[1]}" for c in JUDGEMENT_CASES]
+)
+def test_judgement_diagnostic(
+    tmp_path: Path, code: str, title: str, text: str, expected: list[tuple[str, int, int]]
+) -> None:
+    write(tmp_path, CSV)
+    (tmp_path / "j.yaml").write_text(text, encoding="utf-8")
+    got_exit, found, _ = score(tmp_path, "cases.csv", "--judgements", str(tmp_path / "j.yaml"))
+    assert sorted(found) == sorted((c, "j.yaml", line, col) for c, line, col in expected)
+    assert got_exit == 1
+    COVERED.add(code)
+
+
+def test_every_data_code_is_tested() -> None:
+    """Runs last in this module (pytest keeps file order): every D and J code had a test."""
+    data_codes = {code for code in CODES if code[0] in "DJ"}
+    assert data_codes - COVERED == set()

@@ -1,0 +1,191 @@
+"""Scoring engine: subgroups equal filtered samples, explain reproduces the score, JSON output
+follows its schema and is byte-identical across runs, the arithmetic of the OMI rule."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from omi_rules.casedata.table import RawTable
+from omi_rules.casedata.validate import check_sample
+from omi_rules.cli import main
+from omi_rules.diagnostics import Position, Severity
+from omi_rules.engine.compiled import compile_ruleset
+from omi_rules.engine.relevance import evaluate_sample
+from omi_rules.engine.scoring import combine_criterion, score_cases
+from omi_rules.loader import load_ruleset
+from omi_rules.schema_gen import render_schema
+
+from .conftest import FIXTURES, MINIMAL, ROOT
+
+LOADED = load_ruleset(MINIMAL)
+assert LOADED.model is not None
+COMPILED = compile_ruleset(LOADED.model)
+HEADER = ["case_id", "sentence", "roh", "tier", "ppo", "1.1.1", "1.1.2", "1.1.3", "1.1.s"]
+CASES_CSV = FIXTURES / "data" / "minimal-cases.csv"
+JUDGEMENTS = FIXTURES / "data" / "minimal-judgements.yaml"
+
+
+@st.composite
+def case_rows(draw: st.DrawFn) -> list[list[Any]]:
+    """A valid sample for the minimal ruleset: answers exactly where questions are relevant."""
+    n = draw(st.integers(1, 30))
+    rows = []
+    for i in range(n):
+        sentence = draw(st.sampled_from(["community", "licence", "custody"]))
+        roh = draw(st.sampled_from(["low", "medium", "high", "very_high"]))
+        tier = draw(st.integers(1, 4))
+        ppo = draw(st.booleans())
+        q1 = draw(st.sampled_from(["yes", "no"]))
+        q2 = draw(st.sampled_from(["yes", "no", "na"])) if q1 == "yes" and roh in ("high", "very_high") else None
+        q3 = draw(st.sampled_from(["yes", "no", "na"])) if sentence in ("custody", "licence") and not ppo else None
+        qs = draw(st.sampled_from(["yes", "no", "na"]))
+        rows.append([f"c{i}", sentence, roh, str(tier), str(ppo).lower(), q1, q2, q3, qs])
+    return rows
+
+
+def table(rows: list[list[Any]]) -> RawTable:
+    t = RawTable("t.csv", list(HEADER), [Position("t.csv", 1, i + 1) for i in range(len(HEADER))])
+    for r, row in enumerate(rows):
+        t.rows.append(list(row))
+        t.row_positions.append(Position("t.csv", r + 2, 1))
+        t.cell_positions.append([Position("t.csv", r + 2, i + 1) for i in range(len(row))])
+    return t
+
+
+def scores_of(rows: list[list[Any]], where_tier: int | None = None) -> Any:
+    assert LOADED.model is not None
+    sample, problems = check_sample(table(rows), LOADED.model)
+    assert sample is not None, problems
+    evaluation = evaluate_sample(COMPILED, sample)
+    assert not [d for d in evaluation.diagnostics if d.severity is Severity.ERROR]
+    mask = np.ones(sample.size, dtype=bool)
+    if where_tier is not None:
+        mask = np.array([int(t) >= where_tier for t in sample.values["tier"]], dtype=bool)
+    return score_cases(COMPILED, evaluation, mask)
+
+
+@given(case_rows(), st.integers(1, 4))
+def test_subgroup_scores_equal_scores_of_the_filtered_sample(rows: list[list[Any]], tier: int) -> None:
+    """Invariant: scoring with a subgroup mask equals scoring the filtered sample."""
+    kept = [row for row in rows if int(row[3]) >= tier]
+    if not kept:
+        return
+    masked = scores_of(rows, where_tier=tier)
+    filtered = scores_of(kept)
+    assert masked.cases == filtered.cases == len(kept)
+    assert masked.criteria == filtered.criteria
+    assert masked.sections == filtered.sections
+    assert masked.threads == filtered.threads
+
+
+@given(case_rows())
+def test_scores_are_percentages_or_none(rows: list[list[Any]]) -> None:
+    """Invariant: every score lies in [0, 100] or is None ("no relevant judged case")."""
+    scores = scores_of(rows)
+    values = [c.score for c in scores.criteria.values()] + [s.score for s in scores.sections.values()]
+    values += [t.score for t in scores.threads.values()]
+    for value in values:
+        assert value is None or 0.0 <= value <= 100.0
+
+
+def test_no_judged_case_is_reported_as_such_not_as_zero() -> None:
+    rows = [["c1", "community", "low", "1", "false", "no", None, None, "na"]]
+    scores = scores_of(rows)
+    criterion = scores.criteria["1.1"]
+    assert criterion.score is None and criterion.display is None and criterion.band is None
+    assert criterion.note is not None and "no relevant case" in criterion.note
+    assert scores.threads["roh"].score is None
+
+
+def test_combine_criterion_follows_appendix_4() -> None:
+    assert combine_criterion([50.0, 100.0], 50.0, 0.8, 0.2) == pytest.approx(0.8 * 75 + 0.2 * 50)
+    assert combine_criterion([], 40.0, 0.8, 0.2) == 40.0
+    assert combine_criterion([60.0], None, 0.8, 0.2) == 60.0
+    assert combine_criterion([], None, 0.8, 0.2) is None
+
+
+def run_json(*extra: str) -> str:
+    result = CliRunner().invoke(
+        main, ["score", str(MINIMAL), str(CASES_CSV), "--judgements", str(JUDGEMENTS), "--format", "json", *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_json_result_follows_its_schema_and_is_byte_identical(tmp_path: Path) -> None:
+    first = run_json()
+    assert run_json() == first
+    body = json.loads(first)
+    Draft202012Validator(json.loads(render_schema("result.schema.json"))).validate(body)
+    assert body["ruleset"]["id"] == "mini" and len(body["ruleset"]["sha256"]) == 64
+    assert body["tool"]["name"] == "omi-rules"
+    assert body["criteria"]["1.1"]["score"] == pytest.approx(0.8 * (200 / 3) + 0.2 * 70)
+    assert body["criteria"]["1.1"]["band"]["id"] == "priority"
+    assert body["grades"]["4.1"]["grade"]["id"] == "partly_met"
+    assert body["decisions"]["reinspect"]["outcome"] == "no"
+    # written atomically to a file: same bytes
+    out = tmp_path / "result.json"
+    CliRunner().invoke(
+        main,
+        [
+            "score",
+            str(MINIMAL),
+            str(CASES_CSV),
+            "--judgements",
+            str(JUDGEMENTS),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ],
+    )
+    assert out.read_text(encoding="utf-8") == first
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+def test_json_is_byte_identical_across_processes() -> None:
+    cmd = [sys.executable, "-m", "omi_rules", "score", str(MINIMAL), str(CASES_CSV), "--format", "json"]
+    outputs = {subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout for _ in range(2)}
+    assert len(outputs) == 1
+
+
+def test_where_and_by(tmp_path: Path) -> None:
+    body = json.loads(run_json("--where", "tier >= 2", "--by", "sentence"))
+    assert body["where"] == "tier >= 2" and body["cases"] == 8
+    groups = {g["value"]: g["scores"] for g in body["by"]["groups"]}
+    assert set(groups) == {"community", "licence", "custody"}
+    assert sum(g["cases"] for g in groups.values()) == 8
+
+
+def test_bad_where_is_located_and_bad_by_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(CASES_CSV), "--where", "tier >= 'x'"])
+    assert result.exit_code == 1
+    assert "--where:1:9: error[C005]" in result.stderr
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(CASES_CSV), "--by", "tier"])
+    assert result.exit_code == 2
+    assert "group by an enum or bool field" in result.stderr
+
+
+def test_explain_reproduces_the_score() -> None:
+    result = CliRunner().invoke(main, ["explain", str(MINIMAL), str(CASES_CSV), "1.1", "--cases"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(run_json())
+    assert f"= {body['criteria']['1.1']['score']!r}" in result.stdout
+    assert "1.1.2             3        3      3      2     66.67%  individual" in result.stdout
+    assert "  not applicable: c10" in result.stdout
+    result = CliRunner().invoke(main, ["explain", str(MINIMAL), str(CASES_CSV), "1.1.2", "--case", "c05"])
+    assert "relevant: False" in result.stdout
+    assert "answer('1.1.1') = no" in result.stdout
+    result = CliRunner().invoke(main, ["explain", str(MINIMAL), str(CASES_CSV), "9.9"])
+    assert result.exit_code == 2
