@@ -31,8 +31,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 def build_schema(name: str) -> dict[str, Any]:
     """Return the JSON Schema (2020-12) for one of ``SCHEMAS``."""
     model = SCHEMAS[name]
-    mode = "serialization" if name == "result.schema.json" else "validation"
-    body = model.model_json_schema(mode=mode, ref_template="#/$defs/{model}")
+    # A result is something we write (serialization); everything else is something we read.
+    if name == "result.schema.json":
+        body = model.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    else:
+        body = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE_URL + name,
