@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from omi_rules.casedata.table import RawTable
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, Position, Severity
@@ -44,6 +47,9 @@ class CaseSample:
     """Field id -> one Python value (or None) per case."""
     answers: dict[str, list[str | None]]
     """Question id -> the answer given (or None) per case."""
+    answer_codes: dict[str, NDArray[np.int64]] = field(default_factory=dict)
+    """Question id -> the answers as indices into the scale's values (-1 = none), built
+    while validating so the engine never loops over cells in Python."""
     columns: dict[str, int] = field(default_factory=dict)
     """Column index of case_id, each field and each question in ``table``."""
 
@@ -197,6 +203,11 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
     first_row: dict[str, int] = {}
     values: dict[str, list[Any]] = {fid: [] for fid in fields}
     answers: dict[str, list[str | None]] = {qid: [] for qid in questions}
+    codes: dict[str, list[int]] = {qid: [] for qid in questions}
+    code_of: dict[str, dict[str, int]] = {}
+    for qid, question in questions.items():
+        scale = scales.get(question.scale)
+        code_of[qid] = {v: i for i, v in enumerate(scale_values(scale) if scale else ())}
     for r, row in enumerate(table.rows):
         if CASE_ID in columns:
             raw_id = row[columns[CASE_ID]]
@@ -223,30 +234,32 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
             if problem:
                 out.append(make("D003", problem, table.cell_position(r, columns[fid]), hint))
             values[fid].append(value)
-        for qid, question in questions.items():
-            if qid not in columns:
-                answers[qid].append(None)
-                continue
-            raw = row[columns[qid]]
+        for qid in questions:
+            index = columns.get(qid)
+            raw = None if index is None else row[index]
             if raw is None:
                 answers[qid].append(None)
+                codes[qid].append(-1)
                 continue
-            text = _text(raw)
-            scale = scales.get(question.scale)
-            allowed = scale_values(scale) if scale else ()
-            if text not in allowed:
+            text = raw.strip() if isinstance(raw, str) else _text(raw)
+            code = code_of[qid].get(text)
+            if code is None:
+                allowed = tuple(code_of[qid])
                 hint = did_you_mean(text, set(allowed)) or f"the answers are: {', '.join(allowed)}"
                 out.append(
                     make(
                         "D004",
                         f"'{text}' is not an answer on question {qid}'s scale",
-                        table.cell_position(r, columns[qid]),
+                        table.cell_position(r, index),
                         hint,
                     )
                 )
                 answers[qid].append(None)
+                codes[qid].append(-1)
                 continue
             answers[qid].append(text)
+            codes[qid].append(code)
     if any(d.severity is Severity.ERROR for d in out):
         return None, out
-    return CaseSample(table, case_ids, values, answers, columns), out
+    answer_codes = {qid: np.array(c, dtype=np.int64) for qid, c in codes.items()}
+    return CaseSample(table, case_ids, values, answers, answer_codes, columns), out

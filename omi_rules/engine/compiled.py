@@ -10,6 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
+from numpy.typing import NDArray
+
 from omi_rules.envs import answer_type, case_env, decision_env, judgement_env
 from omi_rules.expr.checker import Checked, compile_condition
 from omi_rules.expr.types import EnumT, Env
@@ -39,6 +42,9 @@ class CompiledQuestion:
     """Codes (indices into ``answer_type.values``) that count as sufficient."""
     judged: frozenset[int]
     """Codes that count as judged: sufficient or insufficient (not 'not applicable')."""
+    sufficient_lut: NDArray[np.bool_]
+    """``sufficient_lut[code + 1]``: whether an answer code is sufficient (index 0: no answer)."""
+    judged_lut: NDArray[np.bool_]
 
     @property
     def id(self) -> str:
@@ -77,6 +83,13 @@ def ruleset_hash(model: Ruleset) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _lut(codes: frozenset[int], size: int) -> NDArray[np.bool_]:
+    table = np.zeros(size + 1, dtype=bool)
+    for code in codes:
+        table[code + 1] = True
+    return table
+
+
 def _compile(text: str, env: Env) -> Checked:
     result = compile_condition(text, env)
     if not isinstance(result, Checked):
@@ -95,6 +108,8 @@ def compile_ruleset(model: Ruleset) -> CompiledRuleset:
                 scale = scales[question.scale]
                 atype = answer_type(question, scales)
                 codes = {v: i for i, v in enumerate(atype.values)}
+                sufficient = frozenset(codes[v] for v in scale.sufficient)
+                judged = frozenset(codes[v] for v in (*scale.sufficient, *scale.insufficient))
                 pending[question.id] = CompiledQuestion(
                     question,
                     criterion.id,
@@ -102,8 +117,10 @@ def compile_ruleset(model: Ruleset) -> CompiledRuleset:
                     _compile(question.relevant_if, env) if question.relevant_if else None,
                     scale,
                     atype,
-                    frozenset(codes[v] for v in scale.sufficient),
-                    frozenset(codes[v] for v in (*scale.sufficient, *scale.insufficient)),
+                    sufficient,
+                    judged,
+                    _lut(sufficient, len(atype.values)),
+                    _lut(judged, len(atype.values)),
                 )
     ordered: list[CompiledQuestion] = []
     done: set[str] = set()

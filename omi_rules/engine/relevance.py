@@ -47,7 +47,7 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
     excluded: list[tuple[int, str]] = []
     missing: list[tuple[int, str]] = []
     for cq in compiled.questions:
-        given = encode(cq.answer_type, sample.answers[cq.id])
+        given = sample.answer_codes[cq.id]
         if cq.condition is None:
             mask = np.ones(sample.size, dtype=bool)
         else:

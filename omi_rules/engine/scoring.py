@@ -27,15 +27,12 @@ NO_CASES = "no relevant case was judged on any of its questions"
 
 
 def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Counts:
-    relevant = evaluation.relevant[cq.id] & mask
-    codes = evaluation.answers[cq.id][mask]
-    judged = np.isin(codes, list(cq.judged)) if cq.judged else np.zeros(codes.shape, dtype=bool)
-    sufficient = np.isin(codes, list(cq.sufficient)) if cq.sufficient else np.zeros(codes.shape, dtype=bool)
+    codes = evaluation.answers[cq.id][mask] + 1  # lookup index: 0 = no answer
     return Counts(
-        relevant=int(relevant.sum()),
-        answered=int((codes >= 0).sum()),
-        judged=int(judged.sum()),
-        sufficient=int(sufficient.sum()),
+        relevant=int(np.count_nonzero(evaluation.relevant[cq.id] & mask)),
+        answered=int(np.count_nonzero(codes)),
+        judged=int(np.count_nonzero(cq.judged_lut[codes])),
+        sufficient=int(np.count_nonzero(cq.sufficient_lut[codes])),
     )
 
 

@@ -1,0 +1,73 @@
+"""Synthetic case samples for any ruleset: random field values, answers exactly where each
+question is relevant (generated in dependency order, so answer()-based relevance holds).
+
+Used by the benchmarks to build national-cycle-sized samples; not calibrated to anything.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+
+from omi_rules.casedata.table import RawTable
+from omi_rules.casedata.validate import CASE_ID
+from omi_rules.diagnostics import Position
+from omi_rules.engine.compiled import CompiledRuleset
+from omi_rules.envs import field_type
+from omi_rules.expr.types import BoolT, DateT, EnumT, NumberT
+from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.model import IntField, NumberField
+
+
+def synthetic_table(compiled: CompiledRuleset, cases: int, seed: int = 1) -> RawTable:
+    """A ``RawTable`` of ``cases`` random, valid cases for ``compiled``."""
+    rng = random.Random(seed)
+    model = compiled.model
+    values: dict[str, list[Any]] = {}
+    for f in model.fields:
+        t = field_type(f)
+        if isinstance(t, EnumT):
+            values[f.id] = [rng.choice(t.values) for _ in range(cases)]
+        elif isinstance(t, BoolT):
+            values[f.id] = [rng.random() < 0.3 for _ in range(cases)]
+        elif isinstance(f, IntField):
+            values[f.id] = [
+                rng.randint(f.min if f.min is not None else 0, f.max if f.max is not None else 10) for _ in range(cases)
+            ]
+        elif isinstance(f, NumberField) or isinstance(t, NumberT):
+            values[f.id] = [rng.random() * 10 for _ in range(cases)]
+        elif isinstance(t, DateT):
+            values[f.id] = ["2008-01-01" for _ in range(cases)]
+        else:
+            values[f.id] = ["x" for _ in range(cases)]
+    columns = {f.id: encode(field_type(f), values[f.id]) for f in model.fields}
+    answers: dict[str, list[str | None]] = {}
+    codes: dict[str, Any] = {}
+    for cq in compiled.questions:
+        if cq.condition is None:
+            mask = np.ones(cases, dtype=bool)
+        else:
+            calls = {key: codes[key[1]] for key in cq.condition.calls if key[0] == "answer"}
+            mask = evaluate(cq.condition, VectorData(cases, columns, calls))
+        scale = cq.scale
+        choices = list(scale.sufficient) * 3 + list(scale.insufficient) * 2 + list(scale.not_applicable)
+        answers[cq.id] = [rng.choice(choices) if relevant else None for relevant in mask]
+        codes[cq.id] = encode(cq.answer_type, answers[cq.id])
+    header = [CASE_ID] + [f.id for f in model.fields] + [cq.id for cq in compiled.questions]
+    table = RawTable("synthetic.csv", header, [Position("synthetic.csv", 1, i + 1) for i in range(len(header))])
+    for i in range(cases):
+        row: list[Any] = [f"case{i:06d}"]
+        row += [_cell(values[f.id][i]) for f in model.fields]
+        row += [answers[cq.id][i] for cq in compiled.questions]
+        table.rows.append(row)
+        table.row_positions.append(Position("synthetic.csv", i + 2, 1))
+        table.cell_positions.append([])
+    return table
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
