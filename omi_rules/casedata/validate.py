@@ -235,9 +235,9 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
                 out.append(make("D003", problem, table.cell_position(r, columns[fid]), hint))
             values[fid].append(value)
         for qid in questions:
-            index = columns.get(qid)
-            raw = None if index is None else row[index]
-            if raw is None:
+            column = columns.get(qid)
+            raw = None if column is None else row[column]
+            if raw is None or column is None:
                 answers[qid].append(None)
                 codes[qid].append(-1)
                 continue
