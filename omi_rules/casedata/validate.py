@@ -250,7 +250,7 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
                     make(
                         "D004",
                         f"'{text}' is not an answer on question {qid}'s scale",
-                        table.cell_position(r, index),
+                        table.cell_position(r, column),
                         hint,
                     )
                 )
