@@ -33,8 +33,7 @@ def terminal(result: Result, width: int = 110, color: bool = False) -> str:
             bold = row[0].startswith("Section ")
             rich.add_row(*row, style="bold" if bold else None)
         console.print(rich)
-    for finding in result.findings:
-        console.print(f"{finding.severity}[{finding.code}]: {finding.message}", style="yellow", markup=False)
+    # Findings are printed on stderr with their positions by the command; not repeated here.
     return buffer.getvalue()
 
 
