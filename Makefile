@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## Run the main job on the bundled example (for now: check the bundled OMI 2008 ruleset).
+## Run the main job on the bundled example: score the North Wales 2008 sample with OMI 2008.
 example: $(STAMP)
-	$(BIN)/omi-rules check rulesets/omi-2008
+	$(BIN)/omi-rules score rulesets/omi-2008 examples/north-wales-2008/cases.csv \
+		--judgements examples/north-wales-2008/judgements.yaml
 
 ## Install the test dependencies and run the whole test suite (lint, types, tests).
 test: $(STAMP) lint typecheck pytest

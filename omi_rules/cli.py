@@ -14,12 +14,9 @@ from typing import Any
 
 import click
 
-from omi_rules import __version__, render, score_pipeline
-from omi_rules import explain as explain_module
+from omi_rules import __version__, render
 from omi_rules.diagnostics import Report
 from omi_rules.pipeline import check_ruleset
-from omi_rules.report import output as report_output
-from omi_rules.report import text as report_text
 from omi_rules.schema_gen import SCHEMAS, render_schema
 
 EXIT_INTERNAL = 3
@@ -141,6 +138,11 @@ def score(
     Checks the ruleset and the data first; any error is reported (exit 1, or 2 for unreadable
     input) and nothing is scored.
     """
+    # Imported here so that `check` and `--help` do not pay for the engine's imports.
+    from omi_rules import score_pipeline
+    from omi_rules.report import output as report_output
+    from omi_rules.report import text as report_text
+
     try:
         scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered)
     except score_pipeline.UsageError as exc:
@@ -192,6 +194,9 @@ def explain(
 ) -> None:
     """Explain how a number was made: TARGET is a criterion, question, section, thread,
     decision or judged criterion id."""
+    from omi_rules import explain as explain_module
+    from omi_rules import score_pipeline
+
     scored = score_pipeline.score(ruleset, cases, judgements, where, None, unanswered)
     files = dict(scored.files)
     files[str(cases)] = _text_lines(cases)

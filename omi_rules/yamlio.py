@@ -22,6 +22,12 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+
+try:  # libyaml's event parser, shipped as ruamel.yaml.clib
+    from _ruamel_yaml import CParser
+except ImportError:  # pragma: no cover - depends on the platform
+    CParser = None
 
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
@@ -122,6 +128,35 @@ class _CountingComposer(Composer):
         self.__dict__["_total"] = total
         if total > MAX_NODES:
             raise _ExpansionLimit(mark)
+
+
+class _EventLoader:
+    """The minimum a ruamel ``Composer`` needs: a parser giving events, and a resolver.
+
+    Events come from libyaml (``ruamel.yaml.clib``) when it is installed: scanning and parsing
+    in C is about 30 times faster than in Python, and dominates loading a ruleset. Composing
+    stays in Python (``_CountingComposer``), so every limit and position works the same way.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._parser = CParser(text)
+        self._resolver = VersionedResolver(loader=self)
+        self._composer = None
+        self.max_depth = MAX_DEPTH
+
+
+def _compose_all(text: str) -> list[Node]:
+    """Compose every document of ``text`` into node graphs (no values constructed yet)."""
+    if CParser is None:  # pure-Python fallback, e.g. on interpreters without the C extension
+        yaml = YAML(typ="rt")
+        yaml.Composer = _CountingComposer
+        yaml.max_depth = MAX_DEPTH
+        return list(yaml.compose_all(text))
+    composer = _CountingComposer(loader=_EventLoader(text))
+    nodes = []
+    while composer.check_node():
+        nodes.append(composer.get_node())
+    return nodes
 
 
 class _Walker:
@@ -304,10 +339,8 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
     lines = text.splitlines()
     doc = YamlDocument(path or Path(file), None, SourceMap(default=Position(file, 1, 1)), [], lines)
     yaml = YAML(typ="rt")
-    yaml.Composer = _CountingComposer
-    yaml.max_depth = MAX_DEPTH
     try:
-        nodes = list(yaml.compose_all(text))
+        nodes = _compose_all(text)
     except _ExpansionLimit as exc:
         doc.diagnostics.append(
             make(
@@ -398,7 +431,14 @@ def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Dia
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
     hint = None
-    if "expected <block end>" in problem or "expected ',' or" in problem:
+    if "expected <document start>" in problem:
+        return make(
+            "Y010",
+            "more YAML after the end of the document ('...'); only one document is allowed",
+            Position(file, line, col),
+            hint="remove the '...' line, or move what follows it into the document",
+        )
+    if any(s in problem for s in ("expected <block end>", "expected ',' or", "did not find expected key")):
         quote = _unclosed_quote(lines, line)
         if quote is not None and quote[0] < line:
             return make(
@@ -415,7 +455,7 @@ def _syntax_diagnostic(exc: MarkedYAMLError, file: str, lines: list[str]) -> Dia
         else:
             hint = "text containing ': ' must be put in quotes"
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or ("\t" in source_line[: max(col, 1)] and "token" in problem):
+    if "\t" in problem or "tab character" in problem or ("\t" in source_line[: max(col, 1)] and "token" in problem):
         return make(
             "Y005",
             "a tab character is used for indentation; YAML allows only spaces",

@@ -1,0 +1,52 @@
+"""Documentation stays in step with the code: every diagnostic code and every ruleset key is
+documented, and the README's commands and links are real."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import BaseModel
+
+from omi_rules import model
+from omi_rules.codes import CODES
+
+from .conftest import ROOT
+
+DIAGNOSTICS = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+REFERENCE = (ROOT / "docs" / "ruleset-reference.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_is_documented(code: str) -> None:
+    assert f"### {code} {CODES[code].name}" in DIAGNOSTICS
+
+
+def _models() -> list[type[BaseModel]]:
+    return [
+        obj
+        for obj in vars(model).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == model.__name__
+    ]
+
+
+@pytest.mark.parametrize("cls", _models(), ids=lambda c: c.__name__)
+def test_every_ruleset_key_is_in_the_reference(cls: type[BaseModel]) -> None:
+    for key in cls.model_fields:
+        assert f"`{key}`" in REFERENCE, f"{cls.__name__}.{key} is not documented in docs/ruleset-reference.md"
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = README[:2500]
+    assert "make example" in head and "make test" in head
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^example:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+
+
+def test_readme_links_exist() -> None:
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        if not target.startswith("http"):
+            assert (ROOT / target).exists(), target
