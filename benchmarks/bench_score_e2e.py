@@ -1,0 +1,51 @@
+"""``omi-rules score`` end to end on the North Wales example, as a user runs it.
+
+Each run is a fresh process (Python start-up, imports, loading and checking the ruleset,
+reading and checking the data, scoring, rendering). The baseline, timed in the same run, is a
+bare Python interpreter start-up (``python -c pass``), so the ratio says how much the tool
+costs over the fixed cost of starting Python on this machine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = [
+    sys.executable,
+    "-m",
+    "omi_rules",
+    "score",
+    "rulesets/omi-2008",
+    "examples/north-wales-2008/cases.csv",
+    "--judgements",
+    "examples/north-wales-2008/judgements.yaml",
+    "--format",
+    "json",
+]
+
+
+def best_of_process(cmd: list[str], repeat: int = 7) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    baseline = best_of_process([sys.executable, "-c", "pass"])
+    imports = best_of_process([sys.executable, "-c", "import omi_rules.score_pipeline"])
+    score = best_of_process(COMMAND)
+    print(f"python start-up (baseline): {baseline * 1000:.0f} ms")
+    print(f"importing the engine      : {imports * 1000:.0f} ms")
+    print(f"score North Wales, e2e    : {score * 1000:.0f} ms")
+    print(f"ratio                     : {score / baseline:.1f}x a bare interpreter start")
+
+
+if __name__ == "__main__":
+    main()
