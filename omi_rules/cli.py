@@ -89,8 +89,12 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
 
 def _text_lines(path: Path) -> list[str]:
-    """Lines of a text input, for showing the offending line under a diagnostic."""
-    if path.suffix.lower() not in (".csv", ".json", ".yaml", ".yml") or not path.is_file():
+    """Lines of a YAML/JSON input, for showing the offending line under a diagnostic.
+
+    Not for CSV: there a diagnostic's column is the cell's number (as a spreadsheet counts),
+    not a character offset, so a caret under the line would point at the wrong text.
+    """
+    if path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file():
         return []
     try:
         return path.read_text(encoding="utf-8-sig").splitlines()

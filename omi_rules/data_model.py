@@ -1,4 +1,4 @@
-"""Typed shapes of the documents users give ``score``: case data (JSON/YAML) and section 4
+"""Typed shapes of the documents users give `score`: case data (JSON/YAML) and section 4
 judgements. Their JSON Schemas are generated from these models like the ruleset's."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class _Model(BaseModel):
 
 
 class CaseRow(BaseModel):
-    """One case: ``case_id``, then one key per case field and per question id."""
+    """One case: `case_id`, then one key per case field and per question id."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True, use_attribute_docstrings=True)
     __pydantic_extra__: dict[str, Cell] = Field(init=False)
@@ -52,4 +52,4 @@ class JudgementsDocument(_Model):
     judged_on: IsoDate | None = None
     """Optional: when the judgements were agreed."""
     judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]]
-    """For each judged criterion (e.g. ``4.1``), each specific criterion's judgement."""
+    """For each judged criterion (e.g. `4.1`), each specific criterion's judgement."""

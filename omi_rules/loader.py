@@ -247,6 +247,13 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
             result.diagnostics.append(make("Y012", f"'{entry}' is included twice", where))
             continue
         seen.add(part_path)
+        if part_path.is_dir():
+            result.diagnostics.append(
+                make(
+                    "Y012", f"'{entry}' is a folder; include lists files", where, hint="list the part files one by one"
+                )
+            )
+            continue
         try:
             part = load_yaml(part_path, _display(main.path.parent / entry))
         except InputUnreadable as exc:

@@ -1,16 +1,16 @@
 """The typed in-memory model of a ruleset (pydantic v2).
 
 This module is the single source of truth for the ruleset *shape*: the JSON Schema in
-``schemas/ruleset.schema.json`` is generated from it (``omi_rules.schema_gen``) and a test
+`schemas/ruleset.schema.json` is generated from it (`omi_rules.schema_gen`) and a test
 proves the committed file is up to date and that schema and model accept the same documents.
 
 Why the model is deliberately "structural only": anything the JSON Schema cannot say
 (references between ids, band coverage, weights summing to 1, condition typing) is checked by
-``omi_rules.checks`` and reported as a diagnostic with a position, never by a pydantic validator.
+`omi_rules.checks` and reported as a diagnostic with a position, never by a pydantic validator.
 That keeps the schema and the model in exact agreement, and gives methodology staff the same
 errors in their editor as on the command line.
 
-Field docstrings become the schema's ``description`` (``use_attribute_docstrings``), which is
+Field docstrings become the schema's `description` (`use_attribute_docstrings`), which is
 what an editor shows on hover, so they are written for methodology staff.
 """
 
@@ -32,7 +32,7 @@ ItemId = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64),
 ]
-"""A section, criterion or question id such as ``1.2`` or ``1.2.3``."""
+"""A section, criterion or question id such as `1.2` or `1.2.3`."""
 
 RulesetId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9\-]*$", max_length=64)]
 SemVer = Annotated[
@@ -42,13 +42,13 @@ SemVer = Annotated[
 IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-"""An expression in the condition language, e.g. ``sentence == 'custody' and roh >= 'high'``."""
+"""An expression in the condition language, e.g. `sentence == 'custody' and roh >= 'high'`."""
 
 
 class _Model(BaseModel):
     """Base: unknown keys are errors, no type coercion, immutable after loading.
 
-    ``strict`` matters: without it pydantic would accept ``"0.8"`` for a number while the
+    `strict` matters: without it pydantic would accept `"0.8"` for a number while the
     JSON Schema rejects it, and the two would disagree.
     """
 
@@ -68,9 +68,9 @@ class Citation(_Model):
     """A place in a published document that a rule comes from."""
 
     document: Identifier
-    """The id of a document listed under ``documents`` at the top of the ruleset."""
+    """The id of a document listed under `documents` at the top of the ruleset."""
     ref: Text
-    """Where in the document: e.g. ``1.2 strength (b)``, ``Appendix 4``, ``Table 1``."""
+    """Where in the document: e.g. `1.2 strength (b)`, `Appendix 4`, `Table 1`."""
     quote: Text | None = None
     """Optional: the words of the document that support the rule."""
 
@@ -93,7 +93,7 @@ class Document(_Model):
     publisher: Text | None = None
     """Who published it."""
     published: Text | None = None
-    """When it was published, e.g. ``2008-09``."""
+    """When it was published, e.g. `2008-09`."""
     url: Text | None = None
     """Where it can be found, if anywhere."""
 
@@ -127,7 +127,8 @@ class _FieldBase(_Model):
     description: Text
     """What the field records, for the handbook and editor hover."""
     required: bool = True
-    """If false, a case may leave the field empty; conditions on an empty field are false."""
+    """If false, a case may leave the field empty. Any comparison with an empty value is false
+    (so `not ppo` is true when `ppo` is empty)."""
     source: Source | None = None
     """Where the field is defined, if it is more than a fact about the case."""
 
@@ -137,9 +138,9 @@ class EnumField(_FieldBase):
 
     type: Literal["enum"]
     values: list[Identifier | EnumValue] = Field(min_length=1)
-    """The allowed values. With ``ordered: true`` they are listed lowest first."""
+    """The allowed values. With `ordered: true` they are listed lowest first."""
     ordered: bool = False
-    """If true, conditions may compare values with ``<``, ``>=`` etc. in the listed order."""
+    """If true, conditions may compare values with `<`, `>=` etc. in the listed order."""
 
 
 class BoolField(_FieldBase):
@@ -213,15 +214,15 @@ class Scale(_Model):
 
 
 class Band(_Model):
-    """One band of a band set: scores from ``min`` (inclusive) up to ``max`` (exclusive).
+    """One band of a band set: scores from `min` (inclusive) up to `max` (exclusive).
 
-    The band whose ``max`` is 100 also includes 100.
+    The band whose `max` is 100 also includes 100.
     """
 
     id: Identifier
-    """Short name used in results, e.g. ``good``."""
+    """Short name used in results, e.g. `good`."""
     label: Text
-    """The label shown in tables, e.g. ``Good``."""
+    """The label shown in tables, e.g. `Good`."""
     min: float = Field(ge=0, le=100)
     """Lowest score in the band (inclusive)."""
     max: float = Field(ge=0, le=100)
@@ -238,7 +239,7 @@ class BandSet(_Model):
     id: Identifier
     """The name criteria and threads use to refer to this band set."""
     title: Text
-    """What the bands grade, e.g. ``Criterion conclusion``."""
+    """What the bands grade, e.g. `Criterion conclusion`."""
     basis: Literal["rounded", "unrounded"] = "rounded"
     """Whether the band is decided on the displayed (rounded) score or the exact one."""
     bands: list[Band] = Field(min_length=1)
@@ -253,7 +254,7 @@ class Rounding(_Model):
     decimals: int = Field(default=0, ge=0, le=4)
     """Decimal places of a displayed percentage."""
     method: Literal["half_up", "half_even"] = "half_up"
-    """``half_up``: 70.5 shows as 71; ``half_even``: 70.5 shows as 70."""
+    """`half_up`: 70.5 shows as 71; `half_even`: 70.5 shows as 70."""
 
 
 # --------------------------------------------------------------------------- sections 1-3
@@ -274,11 +275,11 @@ class Question(_Model):
     """A question of the Offender Management Tool, answered for each relevant case."""
 
     id: ItemId
-    """Unique question id, e.g. ``1.2.3``; the case data column for its answers."""
+    """Unique question id, e.g. `1.2.3`; the case data column for its answers."""
     text: Text
     """The question as inspectors read it."""
     scale: Identifier
-    """The answer scale (an id under ``scales``)."""
+    """The answer scale (an id under `scales`)."""
     relevant_if: Condition | None = None
     """Which cases the question applies to; omitted means every case."""
     summary: bool = False
@@ -287,7 +288,7 @@ class Question(_Model):
     """False for a routing question (e.g. "was a full RoH analysis required?") whose answer only
     decides which later questions are relevant; it never counts in a score."""
     tags: list[Identifier] = Field(default_factory=list)
-    """Labels threads select on, e.g. ``roh`` for Risk of Harm questions."""
+    """Labels threads select on, e.g. `roh` for Risk of Harm questions."""
     guidance: Text | None = None
     """Notes for inspectors on how to judge the question."""
     source: Source
@@ -298,9 +299,9 @@ class CaseCriterion(_Model):
     """A general criterion scored from the case sample (sections 1-3)."""
 
     id: ItemId
-    """Criterion number, e.g. ``1.2``."""
+    """Criterion number, e.g. `1.2`."""
     title: Text
-    """Short title, e.g. ``Assessment of Risk of Harm``."""
+    """Short title, e.g. `Assessment of Risk of Harm`."""
     statement: Text
     """The criterion's statement of what good work looks like."""
     weights: Weights = Field(default_factory=Weights)
@@ -310,7 +311,7 @@ class CaseCriterion(_Model):
     bands: Identifier | None = None
     """Band set for the conclusion; defaults to the section's."""
     questions: list[Question] = Field(min_length=1)
-    """The criterion's questions, including exactly one with ``summary: true``."""
+    """The criterion's questions, including exactly one with `summary: true`."""
     source: Source
     """Where the criterion is defined."""
 
@@ -319,7 +320,7 @@ class CaseSampleSection(_Model):
     """A section scored from the case sample (sections 1-3 of OMI)."""
 
     id: ItemId
-    """Section number, e.g. ``1``."""
+    """Section number, e.g. `1`."""
     title: Text
     """Section title."""
     kind: Literal["case_sample"]
@@ -338,7 +339,7 @@ class SpecificCriterion(_Model):
     """One specific criterion that inspectors judge for a section 4 general criterion."""
 
     id: ItemId
-    """Unique id, e.g. ``4.1.3``."""
+    """Unique id, e.g. `4.1.3`."""
     text: Text
     """What inspectors judge."""
     source: Source
@@ -349,13 +350,13 @@ class JudgementCriterion(_Model):
     """A general criterion graded by judgement of its specific criteria (section 4)."""
 
     id: ItemId
-    """Criterion number, e.g. ``4.1``."""
+    """Criterion number, e.g. `4.1`."""
     title: Text
     """Short title."""
     statement: Text
     """The criterion's statement."""
     rule: Identifier | None = None
-    """The judgement rule (under ``judgement_rules``); defaults to the section's."""
+    """The judgement rule (under `judgement_rules`); defaults to the section's."""
     specific_criteria: list[SpecificCriterion] = Field(min_length=1)
     """The specific criteria inspectors judge."""
     source: Source
@@ -366,7 +367,7 @@ class JudgementSection(_Model):
     """A section graded by inspectors' judgements rather than case scores (OMI section 4)."""
 
     id: ItemId
-    """Section number, e.g. ``4``."""
+    """Section number, e.g. `4`."""
     title: Text
     """Section title."""
     kind: Literal["judgement"]
@@ -382,12 +383,12 @@ Section = Annotated[CaseSampleSection | JudgementSection, Field(discriminator="k
 
 
 class Outcome(_Model):
-    """One possible result of a rule; the first whose ``when`` is true applies."""
+    """One possible result of a rule; the first whose `when` is true applies."""
 
     id: Identifier
-    """Short name used in results, e.g. ``satisfactorily_met`` or ``yes``."""
+    """Short name used in results, e.g. `satisfactorily_met` or `yes`."""
     label: Text
-    """What tables print, e.g. ``Satisfactorily met``."""
+    """What tables print, e.g. `Satisfactorily met`."""
     when: Condition | None = None
     """The condition; omit it on the last outcome to make it the otherwise case."""
     sentence: Text | None = None
@@ -397,8 +398,8 @@ class Outcome(_Model):
 class JudgementRule(_Model):
     """Turns inspectors' judgements of specific criteria into a grade.
 
-    Conditions may use ``total`` (number of specific criteria judged), ``n('met')`` (how many
-    were judged ``met``) and ``share('met')`` (that count divided by ``total``).
+    Conditions may use `total` (number of specific criteria judged), `n('met')` (how many
+    were judged `met`) and `share('met')` (that count divided by `total`).
     """
 
     id: Identifier
@@ -408,7 +409,7 @@ class JudgementRule(_Model):
     judgements: list[Identifier] = Field(min_length=1)
     """The values inspectors may give a specific criterion, best first."""
     grades: list[Outcome] = Field(min_length=1)
-    """The grades, tried in order; the last has no ``when``."""
+    """The grades, tried in order; the last has no `when`."""
     source: Source
     """Where the rule comes from, or the assumption behind it."""
 
@@ -431,9 +432,9 @@ class Thread(_Model):
     """A cross-cutting score over tagged questions, e.g. the Risk of Harm thread."""
 
     id: Identifier
-    """Short name, e.g. ``roh``; decisions refer to it as ``thread('roh')``."""
+    """Short name, e.g. `roh`; decisions refer to it as `thread('roh')`."""
     title: Text
-    """Title, e.g. ``Risk of Harm thread``."""
+    """Title, e.g. `Risk of Harm thread`."""
     select: ThreadSelection
     """Which questions it draws on."""
     combine: Identifier = "mean_of_questions"
@@ -447,8 +448,8 @@ class Thread(_Model):
 class Decision(_Model):
     """A decision the report announces, e.g. whether a further inspection follows.
 
-    Conditions may use ``thread('id')``, ``criterion('id')`` and ``section('id')`` (scores in
-    percent) and ``grade('id')`` (the grade id of a section 4 criterion).
+    Conditions may use `thread('id')`, `criterion('id')` and `section('id')` (scores in
+    percent) and `grade('id')` (the grade id of a section 4 criterion).
     """
 
     id: Identifier
@@ -456,7 +457,7 @@ class Decision(_Model):
     title: Text
     """The question the decision answers."""
     outcomes: list[Outcome] = Field(min_length=1)
-    """The possible outcomes, tried in order; the last has no ``when``."""
+    """The possible outcomes, tried in order; the last has no `when`."""
     source: Source
     """Where the decision rule comes from, or the assumption behind it."""
 
@@ -479,7 +480,7 @@ class Stratum(_Model):
     """How many cases of each value of a field the sample is designed to contain."""
 
     field: Identifier
-    """An enum field, e.g. ``sentence``."""
+    """An enum field, e.g. `sentence`."""
     counts: dict[Identifier, Annotated[int, Field(ge=0)]]
     """Designed number of cases per value."""
     source: Source
@@ -490,11 +491,11 @@ class Minimum(_Model):
     """A minimum number of cases of a given type."""
 
     id: Identifier
-    """Short name, e.g. ``ppo``."""
+    """Short name, e.g. `ppo`."""
     title: Text
     """What kind of case, in words."""
     when: Condition
-    """Which cases count, e.g. ``ppo``."""
+    """Which cases count, e.g. `ppo`."""
     min: int = Field(ge=0)
     """The minimum number of such cases."""
     source: Source
@@ -543,7 +544,7 @@ class _RulesetContent(_Model):
 
 
 class RulesetPart(_RulesetContent):
-    """A part of a ruleset kept in its own file and listed under ``include`` by the main file."""
+    """A part of a ruleset kept in its own file and listed under `include` by the main file."""
 
     part_of: RulesetId
     """The id of the ruleset this file belongs to."""
@@ -558,16 +559,16 @@ class Ruleset(_RulesetContent):
     @field_validator("format_version", mode="before")
     @classmethod
     def _exactly_int(cls, value: object) -> object:
-        """``Literal[1]`` accepts ``true`` and ``1.0`` (they equal 1 in Python); the schema's
-        ``{"const": 1, "type": "integer"}`` does not, and the two must agree."""
+        """`Literal[1]` accepts `true` and `1.0` (they equal 1 in Python); the schema's
+        `{"const": 1, "type": "integer"}` does not, and the two must agree."""
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError("format_version must be the whole number 1")
         return value
 
     id: RulesetId
-    """Ruleset id, e.g. ``omi-2008``."""
+    """Ruleset id, e.g. `omi-2008`."""
     version: SemVer
-    """Semantic version of this ruleset, e.g. ``1.0.0``."""
+    """Semantic version of this ruleset, e.g. `1.0.0`."""
     title: Text
     """Full title of the methodology."""
     description: Text
@@ -581,7 +582,7 @@ class Ruleset(_RulesetContent):
     extends: Text | None = None
     """Reserved: a parent ruleset this one derives from (not yet supported)."""
     documents: dict[Identifier, Document] = Field(default_factory=dict)
-    """Published documents that ``source`` citations refer to."""
+    """Published documents that `source` citations refer to."""
     include: list[Text] = Field(default_factory=list)
     """Part files (relative paths) whose lists are added to this ruleset's."""
     rounding: Rounding = Field(default_factory=Rounding)

@@ -175,13 +175,30 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
             choice_hint,
         )
         return
+    if kind == "pattern" and "propertyNames" in error.schema_path:
+        words = _PATTERN_WORDS.get(str(error.validator_value), f"text matching {error.validator_value}")
+        yield make(
+            "S004",
+            f"key {_show(error.instance)} is not a valid name: use {words}",
+            source_map.key(path + (str(error.instance),)),
+            span=len(str(error.instance)),
+        )
+        return
     if kind == "pattern":
         words = _PATTERN_WORDS.get(str(error.validator_value), f"text matching {error.validator_value}")
-        name = path[-1] if path else "value"
+        named = [p for p in path if isinstance(p, str)]
+        name = named[-1] if named else "value"
         yield make("S004", f"{_show(error.instance)} is not a valid {name}: use {words}", source_map.value(path))
         return
     if kind in ("minLength", "minItems", "minProperties"):
         yield make("S004", f"{_where(path)} must not be empty", source_map.value(path))
+        return
+    if kind == "maxLength" and isinstance(error.instance, str):
+        yield make(
+            "S004",
+            f"{_where(path)} is {len(error.instance)} characters long; the limit is {error.validator_value}",
+            source_map.value(path),
+        )
         return
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxLength", "maxItems"):
         yield make("S004", f"{_where(path)}: {error.message}", source_map.value(path))

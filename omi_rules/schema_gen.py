@@ -36,12 +36,32 @@ def build_schema(name: str) -> dict[str, Any]:
         body = model.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     else:
         body = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+    _name_patterns(body)
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE_URL + name,
     }
     schema.update(body)
     return schema
+
+
+def _name_patterns(node: Any) -> None:
+    """Make mapping keys' patterns binding.
+
+    pydantic writes ``dict[Identifier, X]`` as ``patternProperties`` (which only applies to
+    keys that match) and leaves other keys allowed, while the model rejects them. Copying the
+    pattern into ``propertyNames`` makes the schema reject them too, so the two agree.
+    """
+    if isinstance(node, dict):
+        patterns = node.get("patternProperties")
+        names = node.get("propertyNames")
+        if isinstance(patterns, dict) and len(patterns) == 1 and isinstance(names, dict):
+            names.setdefault("pattern", next(iter(patterns)))
+        for value in node.values():
+            _name_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _name_patterns(value)
 
 
 def render_schema(name: str) -> str:

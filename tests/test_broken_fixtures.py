@@ -43,6 +43,8 @@ def apply_edit(folder: Path, edit: dict[str, Any]) -> None:
         target.write_text(line * (edit["write_size"] // len(line) + 1), encoding="utf-8")
     if edit.get("remove"):
         target.unlink()
+    if edit.get("mkdir"):
+        (folder / edit["mkdir"]).mkdir()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['code']}-{c['title']}" for c in CASES])

@@ -152,6 +152,8 @@ def _mutate(data: Any, path: tuple[Any, ...], action: str, value: Any) -> Any:
         del parent[last]
     elif action == "add_key" and isinstance(parent[last], dict):
         parent[last]["unexpected_key"] = value
+    elif action == "rename_key" and isinstance(parent, dict) and isinstance(value, str):
+        parent[value] = parent.pop(last)
     return data
 
 
@@ -175,7 +177,7 @@ def mutated_documents(draw: st.DrawFn, base: dict[str, Any]) -> Any:
         paths = _paths(data)
         leaves = [p for p in paths if p and not isinstance(_get(data, p), dict | list)]
         path = draw(st.sampled_from(leaves if leaves and draw(st.booleans()) else paths))
-        action = draw(st.sampled_from(["set", "confuse", "confuse", "delete", "add_key"]))
+        action = draw(st.sampled_from(["set", "confuse", "confuse", "delete", "add_key", "rename_key"]))
         if action == "confuse":
             action, value = "set", draw(st.sampled_from(_confusions(_get(data, path))))
         else:
@@ -200,3 +202,14 @@ PART_DATA = {"part_of": "mini", "sections": [copy.deepcopy(MINIMAL_DATA["section
 def test_part_schema_and_model_agree(document: Any) -> None:
     """Invariant: the part-file schema accepts a document exactly when RulesetPart does."""
     assert schema_accepts(document, "ruleset-part.schema.json") == model_accepts(document, RulesetPart)
+
+
+@pytest.mark.parametrize("new_key", ["Bad Key", "NW2008", "1.2", "x"])
+def test_schema_and_model_agree_on_every_renamed_key(new_key: str) -> None:
+    """Exhaustively: renaming any one mapping key keeps schema and model in agreement
+    (this is how keys of ``documents`` and strata ``counts`` are checked)."""
+    for path in _paths(MINIMAL_DATA):
+        if not path or isinstance(path[-1], int):
+            continue
+        document = _mutate(MINIMAL_DATA, path, "rename_key", new_key)
+        assert schema_accepts(document) == model_accepts(document), (path, new_key)

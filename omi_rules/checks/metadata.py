@@ -66,7 +66,7 @@ def _check_sample(ctx: CheckContext) -> None:
         if f is None:
             continue  # reported as an unknown reference
         if not isinstance(f, EnumField):
-            ctx.report("R013", f"strata need an enum field; '{f.id}' is a {f.type} field", path + ("field",))
+            ctx.report("R013", f"strata need an enum field; '{f.id}' is of type {f.type}", path + ("field",))
             continue
         values = {v if isinstance(v, str) else v.value for v in f.values}
         for value in stratum.counts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from omi_rules.checks.context import CheckContext
+from omi_rules.engine.scoring import AGGREGATIONS, THREAD_COMBINES
 from omi_rules.diagnostics import Severity
 from omi_rules.expr.checker import did_you_mean
 from omi_rules.model import Citation, Source
@@ -99,6 +100,12 @@ def _check_references(ctx: CheckContext) -> None:
     for path, _, jcriterion in ctx.judgement_criteria():
         if jcriterion.rule is not None and jcriterion.rule not in rules:
             _unknown(ctx, "judgement rule", jcriterion.rule, rules, path + ("rule",))
+    for path, _, criterion in ctx.case_criteria():
+        if criterion.aggregation not in AGGREGATIONS:
+            _unknown(ctx, "aggregation", criterion.aggregation, set(AGGREGATIONS), path + ("aggregation",))
+    for i, thread in enumerate(m.threads):
+        if thread.combine not in THREAD_COMBINES:
+            _unknown(ctx, "thread combination", thread.combine, set(THREAD_COMBINES), ("threads", i, "combine"))
     case_section_ids = {s.id for _, s in ctx.case_sections()}
     for i, thread in enumerate(m.threads):
         for j, section_id in enumerate(thread.select.sections):

@@ -51,7 +51,7 @@ def _check_criteria(ctx: CheckContext) -> None:
                 "R007",
                 f"criterion {criterion.id} has {len(summaries)} summary questions; it needs exactly one",
                 where,
-                "mark one question with 'summary: true'",
+                "keep 'summary: true' on one question only" if summaries else "mark one question with 'summary: true'",
                 key=len(summaries) > 1,
             )
         for k in summaries:
@@ -68,7 +68,8 @@ def _check_criteria(ctx: CheckContext) -> None:
                 "R017",
                 f"criterion {criterion.id} has no scored individual question",
                 path + ("questions",),
-                "the score is 0.8 x the mean of individual questions + 0.2 x the summary; add questions",
+                f"the score is {criterion.weights.individual:g} x the mean of the individual questions + "
+                f"{criterion.weights.summary:g} x the summary; add individual questions",
             )
         if criterion.bands is None and section.bands is None:
             ctx.report(

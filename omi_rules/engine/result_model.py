@@ -1,6 +1,6 @@
-"""The shape of a scoring result (``--format json``), published as ``schemas/result.schema.json``.
+"""The shape of a scoring result (`--format json`), published as `schemas/result.schema.json`.
 
-Scores are unrounded percentages (0-100) or null when nothing was judged; ``display`` is the
+Scores are unrounded percentages (0-100) or null when nothing was judged; `display` is the
 score rounded by the ruleset's rule, as the report prints it.
 """
 

@@ -6,6 +6,7 @@ a subgroup's scores are exactly the scores of the filtered sample (a property te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import fmean
 
 import numpy as np
@@ -56,6 +57,18 @@ def combine_criterion(
     return mean if mean is not None else summary
 
 
+def mean_of_questions(proportions: list[float]) -> float | None:
+    """A thread's score: the mean of its questions' proportions (Appendix 4)."""
+    return fmean(proportions) if proportions else None
+
+
+CriterionRule = Callable[[list[float], float | None, float, float], float | None]
+AGGREGATIONS: dict[str, CriterionRule] = {"weighted_summary": combine_criterion}
+"""How a criterion combines its questions, by the name a ruleset gives in ``aggregation``."""
+THREAD_COMBINES: dict[str, Callable[[list[float]], float | None]] = {"mean_of_questions": mean_of_questions}
+"""How a thread combines its questions, by the name a ruleset gives in ``combine``."""
+
+
 def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Scores:
     """Criteria, sections and threads for the cases selected by ``mask``."""
     rounding = compiled.model.rounding
@@ -82,7 +95,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 elif question.scored and p is not None:
                     individual.append(p)
             w = criterion.weights
-            score = combine_criterion(individual, summary, w.individual, w.summary)
+            score = AGGREGATIONS[criterion.aggregation](individual, summary, w.individual, w.summary)
             if score is not None:
                 section_scores.append(score)
             criteria[criterion.id] = CriterionResult(
@@ -110,7 +123,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     for thread in compiled.threads:
         used = [qid for qid in compiled.thread_questions[thread.id] if proportions.get(qid) is not None]
         values = [p for qid in used if (p := proportions[qid]) is not None]
-        score = fmean(values) if values else None
+        score = THREAD_COMBINES[thread.combine](values)
         threads[thread.id] = ThreadResult(
             id=thread.id,
             title=thread.title,

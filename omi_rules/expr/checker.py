@@ -79,7 +79,7 @@ def compile_condition(text: str, env: Env) -> Checked | list[ExprError]:
     if result is not None and not isinstance(result, BoolT) and not checker.errors:
         checker.error(
             "C005",
-            f"a {env.context} must be true or false, but this is a {result}",
+            f"a {env.context} must be true or false, but this is {result}",
             tree,
             _bool_hint(result),
         )
@@ -140,7 +140,7 @@ class _Checker:
             for operand in operands:
                 t = self.check(operand)
                 if t is not None and not isinstance(t, NumberT):
-                    self.error("C005", f"arithmetic needs numbers, but this is a {t}", operand)
+                    self.error("C005", f"arithmetic needs numbers, but this is {t}", operand)
                     ok = False
             return NumberT() if ok else None
         if isinstance(node, n.Compare):
@@ -165,6 +165,9 @@ class _Checker:
                 self.error("C010", f"'{node.id}' is a function: call it with an id, e.g. {node.id}('...')", node)
                 return None
             hint = did_you_mean(node.id, set(self.env.names))
+            owners = [name for name, t in self.env.names.items() if isinstance(t, EnumT) and node.id in t.values]
+            if owners and hint is None:
+                hint = f"'{node.id}' is a value of {owners[0]}: put it in quotes, e.g. {owners[0]} == '{node.id}'"
             known = ", ".join(sorted(self.env.names)[:12])
             self.error(
                 "C003",
@@ -186,7 +189,9 @@ class _Checker:
             self.error("C010", f"unknown function '{node.func}'", node, hint)
             return None
         if fn.ids is not None and node.arg not in fn.ids:
-            arg_hint = did_you_mean(node.arg, set(fn.ids))
+            ids = sorted(fn.ids)
+            listed = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+            arg_hint = did_you_mean(node.arg, set(ids)) or (f"known: {listed}" if ids else f"no {fn.kind} exists")
             arg_node = n.Const(node.arg_start, node.arg_end, node.arg)
             self.error("C006", f"unknown {fn.kind} '{node.arg}' in {node.func}()", arg_node, arg_hint)
             return None
@@ -196,7 +201,7 @@ class _Checker:
     def expect_bool(self, node: n.Node, where: str) -> None:
         t = self.check(node)
         if t is not None and not isinstance(t, BoolT):
-            self.error("C005", f"{where} needs true/false, but this is a {t}", node, _bool_hint(t))
+            self.error("C005", f"{where} needs true/false, but this is {t}", node, _bool_hint(t))
 
     def compare(self, node: n.Compare) -> Type | None:
         left = self.check(node.left)
@@ -231,7 +236,7 @@ class _Checker:
                 self.check_order(op, typed, node)
             return BoolT()
         if not self.same_kind(left, right):
-            self.error("C005", f"cannot compare a {left} with a {right}", node)
+            self.error("C005", f"cannot compare {left} with {right}", node)
             return BoolT()
         self.check_order(op, left, node)
         return BoolT()
@@ -252,14 +257,15 @@ class _Checker:
         if isinstance(t, EnumT) and t.ordered:
             return
         if isinstance(t, EnumT):
+            is_field = "(" not in t.name  # answer('...') and grade('...') can never be ordered
             self.error(
                 "C005",
                 f"'{op}' needs an order, but the values of {t.name} are not ordered",
                 node,
-                "use == / in, or declare the field with 'ordered: true'",
+                "use == / in, or declare the field with 'ordered: true'" if is_field else "use == or in",
             )
         else:
-            self.error("C005", f"'{op}' cannot compare {t} values", node, "use == or !=")
+            self.error("C005", f"'{op}' cannot order {t}", node, "use == or !=")
 
     def check_literal(self, t: Type, lit: n.Const) -> bool:
         """Is literal ``lit`` a possible value of type ``t``? Reports C004/C005 if not."""
@@ -282,7 +288,12 @@ class _Checker:
             return True
         if isinstance(t, NumberT):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.error("C005", f"a {t} cannot be compared with {value!r}", lit, "write the number without quotes")
+                self.error(
+                    "C005",
+                    f"{str(t).capitalize()} cannot be compared with {value!r}",
+                    lit,
+                    "write the number without quotes",
+                )
                 return False
             return True
         if isinstance(t, DateT):
@@ -295,5 +306,5 @@ class _Checker:
                 self.error("C005", f"text cannot be compared with {value!r}", lit, "put the value in quotes")
                 return False
             return True
-        self.error("C005", f"cannot compare a {t} with {value!r}", lit)
+        self.error("C005", f"cannot compare {t} with {value!r}", lit)
         return False

@@ -1,4 +1,4 @@
-"""Types of the condition language and the environment a condition is checked in.
+"""Types of the condition language (``str()`` gives the type with its article, for messages) and the environment a condition is checked in.
 
 A condition is checked against an ``Env``: the names it may use (declared case fields, or
 ``total`` in judgement rules) and the functions it may call (``answer``, ``thread``, ...). The
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class BoolT:
     def __str__(self) -> str:
-        return "true/false"
+        return "a true/false value"
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class NumberT:
     integer: bool = False
 
     def __str__(self) -> str:
-        return "whole number" if self.integer else "number"
+        return "a whole number" if self.integer else "a number"
 
 
 @dataclass(frozen=True)
@@ -35,20 +35,20 @@ class EnumT:
     ordered: bool = False
 
     def __str__(self) -> str:
-        kind = "ordered value" if self.ordered else "value"
+        kind = "an ordered value" if self.ordered else "a value"
         return f"{kind} of {self.name}"
 
 
 @dataclass(frozen=True)
 class DateT:
     def __str__(self) -> str:
-        return "date"
+        return "a date"
 
 
 @dataclass(frozen=True)
 class StringT:
     def __str__(self) -> str:
-        return "text"
+        return "a text"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class LiteralStrT:
     value: str
 
     def __str__(self) -> str:
-        return f"text '{self.value}'"
+        return f"the text '{self.value}'"
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class ListT:
     """A list literal (right-hand side of ``in``)."""
 
     def __str__(self) -> str:
-        return "list"
+        return "a list"
 
 
 Type = BoolT | NumberT | EnumT | DateT | StringT | LiteralStrT | ListT
