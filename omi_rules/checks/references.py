@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from omi_rules.checks.context import CheckContext
-from omi_rules.engine.scoring import AGGREGATIONS, THREAD_COMBINES
 from omi_rules.diagnostics import Severity
+from omi_rules.engine.scoring import AGGREGATIONS, THREAD_COMBINES
 from omi_rules.expr.checker import did_you_mean
 from omi_rules.model import Citation, Source
 from omi_rules.yamlio import PathKey
