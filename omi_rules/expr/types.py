@@ -1,4 +1,6 @@
-"""Types of the condition language (``str()`` gives the type with its article, for messages) and the environment a condition is checked in.
+"""Types of the condition language and the environment a condition is checked in.
+
+A type's ``str()`` includes its article ("a whole number"), so messages read naturally.
 
 A condition is checked against an ``Env``: the names it may use (declared case fields, or
 ``total`` in judgement rules) and the functions it may call (``answer``, ``thread``, ...). The
