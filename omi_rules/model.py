@@ -126,6 +126,8 @@ class _FieldBase(_Model):
     """The column name in case data and the name used in conditions."""
     description: Text
     """What the field records, for the handbook and editor hover."""
+    label: Text | None = None
+    """How the handbook names the field inside a sentence, e.g. `the Risk of Harm level`."""
     required: bool = True
     """If false, a case may leave the field empty. Any comparison with an empty value is false
     (so `not ppo` is true when `ppo` is empty)."""
@@ -147,6 +149,10 @@ class BoolField(_FieldBase):
     """A yes/no fact about a case (true or false)."""
 
     type: Literal["bool"]
+    when_true: Text | None = None
+    """The fact in words, for the handbook, e.g. `the offender is a PPO`."""
+    when_false: Text | None = None
+    """Its opposite in words, e.g. `the offender is not a PPO`."""
 
 
 class IntField(_FieldBase):
