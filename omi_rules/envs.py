@@ -31,8 +31,7 @@ from omi_rules.model import (
 def field_type(f: CaseField) -> Type:
     """The condition-language type of a declared case field."""
     if isinstance(f, EnumField):
-        values = tuple(v if isinstance(v, str) else v.value for v in f.values)
-        return EnumT(f.id, values, f.ordered)
+        return EnumT(f.id, f.value_ids(), f.ordered)
     if isinstance(f, BoolField):
         return BoolT()
     if isinstance(f, IntField):

@@ -144,6 +144,10 @@ class EnumField(_FieldBase):
     ordered: bool = False
     """If true, conditions may compare values with `<`, `>=` etc. in the listed order."""
 
+    def value_ids(self) -> tuple[str, ...]:
+        """The allowed values as plain ids, in the listed order (descriptions dropped)."""
+        return tuple(v if isinstance(v, str) else v.value for v in self.values)
+
 
 class BoolField(_FieldBase):
     """A yes/no fact about a case (true or false)."""

@@ -310,21 +310,21 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
+    return decode_utf8(raw, file, "Y002", "save the file as UTF-8 in your editor")
+
+
+def decode_utf8(raw: bytes, file: str, code: str, hint: str) -> str:
+    """Decode a text input (a UTF-8 BOM is allowed), or raise ``InputUnreadable`` with ``code``
+    for binary content or a byte that is not UTF-8, located by line and character column."""
     if b"\x00" in raw:
-        raise InputUnreadable(make("Y002", "file is binary (contains NUL bytes), not YAML text", Position(file)))
+        raise InputUnreadable(make(code, "file is binary (contains NUL bytes), not text", Position(file)))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = decode_error_position(raw, exc.start)
         raise InputUnreadable(
-            make(
-                "Y002",
-                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                Position(file, line, col),
-                hint="save the file as UTF-8 in your editor",
-            )
+            make(code, f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})", Position(file, line, col), hint=hint)
         ) from None
-    return text
 
 
 def load_yaml(path: Path, display_name: str | None = None) -> YamlDocument:

@@ -18,7 +18,7 @@ from typing import Any
 from omi_rules.casedata.table import RawTable
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position
-from omi_rules.yamlio import decode_error_position, load_yaml
+from omi_rules.yamlio import decode_utf8, load_yaml
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
@@ -55,26 +55,9 @@ def read_table(path: Path, display: str | None = None) -> RawTable:
     return read_structured(path, name)
 
 
-def _decode(raw: bytes, name: str) -> str:
-    if b"\x00" in raw:
-        raise InputUnreadable(make("D009", "file is binary (contains NUL bytes), not text", Position(name)))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, col = decode_error_position(raw, exc.start)
-        raise InputUnreadable(
-            make(
-                "D009",
-                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                Position(name, line, col),
-                hint="save it as 'CSV UTF-8' in Excel, or as UTF-8 in your editor",
-            )
-        ) from None
-
-
 def read_csv(raw: bytes, name: str) -> RawTable:
     """Read comma-separated UTF-8 text. The first row is the header; blank lines are skipped."""
-    text = _decode(raw, name)
+    text = decode_utf8(raw, name, "D009", "save it as 'CSV UTF-8' in Excel, or as UTF-8 in your editor")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     try:

@@ -66,7 +66,7 @@ class CaseSample:
 
 
 def _enum_values(f: EnumField) -> list[str]:
-    return [v if isinstance(v, str) else v.value for v in f.values]
+    return list(f.value_ids())
 
 
 def parse_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:

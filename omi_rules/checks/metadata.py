@@ -68,7 +68,7 @@ def _check_sample(ctx: CheckContext) -> None:
         if not isinstance(f, EnumField):
             ctx.report("R013", f"strata need an enum field; '{f.id}' is of type {f.type}", path + ("field",))
             continue
-        values = {v if isinstance(v, str) else v.value for v in f.values}
+        values = set(f.value_ids())
         for value in stratum.counts:
             if value not in values:
                 hint = did_you_mean(value, values) or f"the values are: {', '.join(sorted(values))}"

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 
 from omi_rules.checks.context import CheckContext
-from omi_rules.model import BandSet, Outcome
+from omi_rules.model import BandSet, EnumField, Outcome
 from omi_rules.yamlio import PathKey
 
 WEIGHT_TOLERANCE = 1e-9
@@ -161,9 +161,8 @@ def _check_scales(ctx: CheckContext) -> None:
                 else:
                     seen[value] = group.replace("_", " ")
     for i, f in enumerate(ctx.model.fields):
-        values = getattr(f, "values", None)
-        if values:
-            _check_values(ctx, [v if isinstance(v, str) else v.value for v in values], ("fields", i, "values"), "value")
+        if isinstance(f, EnumField):
+            _check_values(ctx, f.value_ids(), ("fields", i, "values"), "value")
 
 
 def _check_threads(ctx: CheckContext) -> None:
