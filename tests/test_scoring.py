@@ -189,3 +189,13 @@ def test_explain_reproduces_the_score() -> None:
     assert "answer('1.1.1') = no" in result.stdout
     result = CliRunner().invoke(main, ["explain", str(MINIMAL), str(CASES_CSV), "9.9"])
     assert result.exit_code == 2
+
+
+def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "result.json"
+    CliRunner().invoke(main, ["score", str(MINIMAL), str(CASES_CSV), "--format", "json", "--output", str(out)])
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -1,0 +1,546 @@
+"""The Summary of Scores as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+Why one file with nothing loaded from the network: the page is a record of an inspection. It
+has to open the same way years later, offline, attached to an e-mail or archived with the
+report, and a reader must be able to trust that it shows exactly what was scored. So fonts are
+the reader's own, the chart is inline SVG and a Content-Security-Policy forbids any fetch.
+
+The chart geometry (bar lengths, band limit lines, label positions) is computed here, in typed
+dataclasses, and the Jinja template only writes it out: arithmetic in a template cannot be
+type-checked or unit-tested, and keeping it here makes the output deterministic (every number
+is formatted by :func:`fmt`, so the same inputs give the same bytes).
+
+Accessibility is built in rather than added on: the chart carries ``role="img"``, a title
+and a description, is followed by a real table with the same figures, and never relies on
+colour alone (each bar has its score and its conclusion written next to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import jinja2
+
+from omi_rules.engine.result_model import Result
+from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
+from omi_rules.report.tables import NOT_SCORED, summary_tables
+
+# --------------------------------------------------------------------------- colours
+
+BAND_PALETTE = ("#1e7b4f", "#5f7d1a", "#a35f00", "#b8560b", "#b42318")
+"""Band colours, best band first. Each has at least 4.5:1 contrast against white, so a bar
+stands out from the page (WCAG 1.4.11 asks 3:1) and the colours also work as text."""
+
+SECTION_FILL = "#334155"
+"""Section bars are dark slate: sections have a score but no conclusion band, and must not
+look like one."""
+
+NO_BAND_FILL = "#4b5563"
+"""A criterion with a score but no band set (possible in a ruleset): neutral grey."""
+
+
+def band_colours(band_set: BandSet) -> dict[str, str]:
+    """Colour of each band of a set, by rank: the highest band gets the first palette colour,
+    the lowest the last, whatever the number of bands, so 'good' is green and the worst band
+    red in any ruleset."""
+    ranked = sorted(band_set.bands, key=lambda b: b.min, reverse=True)
+    last = len(BAND_PALETTE) - 1
+    if len(ranked) == 1:
+        return {ranked[0].id: BAND_PALETTE[0]}
+    return {band.id: BAND_PALETTE[round(i * last / (len(ranked) - 1))] for i, band in enumerate(ranked)}
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt(value: float) -> str:
+    """A coordinate or limit as short, stable text: at most two decimals, no trailing zeros
+    (``62.0`` -> ``62``), so the output is byte-identical across runs and platforms."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """A deliberately generous estimate of rendered text width: the page uses the reader's own
+    sans-serif font, whose metrics are unknown here, so labels are laid out for a wide one."""
+    return len(text) * size * (0.6 if bold else 0.56)
+
+
+def _fit(text: str, width: float, size: float, bold: bool = False) -> str:
+    """``text`` shortened with an ellipsis to fit ``width`` (the full text stays in the bar's
+    tooltip and in the table that follows the chart)."""
+    if _text_width(text, size, bold) <= width:
+        return text
+    keep = max(1, int(width / (size * (0.6 if bold else 0.56))) - 1)
+    return text[:keep].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- chart geometry
+
+CHART_WIDTH = 720.0
+PLOT_X = 8.0
+SCORE_RESERVE = 48.0
+"""Room right of the plot for the score printed at the end of a 100% bar."""
+PLOT_WIDTH = CHART_WIDTH - PLOT_X - SCORE_RESERVE
+AXIS_HEIGHT = 30.0
+ROW_HEIGHT = 40.0
+SECTION_GAP = 14.0
+LABEL_SIZE = 13.0
+SCORE_SIZE = 12.0
+AXIS_SIZE = 11.0
+
+
+@dataclass(frozen=True)
+class LimitLine:
+    """A band limit drawn as a vertical line across the plot, its value written at both ends."""
+
+    value: float
+    x: float
+    label: str
+    label_dy: float
+    """Vertical offset of the label, staggered when two limits are too close to share a row."""
+
+
+@dataclass(frozen=True)
+class BandZone:
+    """A band's span of the score axis, lightly tinted behind the bars."""
+
+    band_id: str
+    label: str
+    x: float
+    width: float
+    fill: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of Chart 1: a criterion's or a section's score."""
+
+    kind: Literal["criterion", "section"]
+    item_id: str
+    label: str
+    """The row's label, shortened if needed to leave room for the conclusion."""
+    full_label: str
+    score: float | None
+    score_text: str
+    """The displayed score (``70%``), or 'no judged cases'."""
+    band_label: str | None
+    """The conclusion written right of the label, so colour is never the only cue."""
+    fill: str
+    label_y: float
+    bar_y: float
+    bar_height: float
+    width: float
+    """Bar length: score / 100 of the plot width (0 when there is no score)."""
+    text_x: float
+    text_y: float
+    row_limits: tuple[LimitLine, ...] = ()
+    """Limits of this criterion's own band set, drawn on its row only when it differs from the
+    band set the chart's full-height lines show."""
+
+    @property
+    def tooltip(self) -> str:
+        """What a mouse user sees on hovering the row."""
+        conclusion = f", {self.band_label}" if self.band_label else ""
+        return f"{self.full_label}: {self.score_text}{conclusion}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Chart 1: bars for the criteria and sections of the case-sample sections."""
+
+    width: float
+    height: float
+    plot_x: float
+    plot_width: float
+    plot_top: float
+    plot_bottom: float
+    bars: tuple[Bar, ...]
+    lines: tuple[LimitLine, ...]
+    zones: tuple[BandZone, ...]
+    axis: tuple[LimitLine, ...]
+    """The 0% and 100% ends of the axis."""
+    title: str
+    desc: str
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    range_text: str
+    fill: str
+
+
+def _x(score: float) -> float:
+    """The x coordinate of a score on the plot (clamped to 0-100, so a bar never overflows)."""
+    return PLOT_X + PLOT_WIDTH * max(0.0, min(100.0, score)) / 100.0
+
+
+def _limits(band_set: BandSet) -> list[float]:
+    """The inner limits of a band set (0 and 100 are the axis ends, not limits)."""
+    edges = {b.min for b in band_set.bands} | {b.max for b in band_set.bands}
+    return sorted(e for e in edges if 0 < e < 100)
+
+
+def _limit_lines(limits: list[float]) -> tuple[LimitLine, ...]:
+    """Lines for the limits, with labels staggered onto a second row when they would touch."""
+    lines: list[LimitLine] = []
+    previous_x: float | None = None
+    previous_dy = 0.0
+    for value in limits:
+        x = _x(value)
+        dy = 0.0
+        if previous_x is not None and x - previous_x < _text_width("100%", AXIS_SIZE) + 4 and previous_dy == 0.0:
+            dy = AXIS_SIZE + 1
+        lines.append(LimitLine(value, x, f"{fmt(value)}%", dy))
+        previous_x, previous_dy = x, dy
+    return tuple(lines)
+
+
+def _range_text(band_set: BandSet, low: float, high: float) -> str:
+    """A band's range in words, on the score the band is decided on."""
+    basis = "rounded score" if band_set.basis == "rounded" else "score"
+    if high >= 100 and low <= 0:
+        return f"any {basis}"
+    if high >= 100:
+        return f"{basis} {fmt(low)}% or more"
+    if low <= 0:
+        return f"{basis} below {fmt(high)}%"
+    return f"{basis} {fmt(low)}% to below {fmt(high)}%"
+
+
+def criterion_band_sets(model: Ruleset) -> dict[str, BandSet | None]:
+    """Each case-sample criterion's band set (its own, else its section's)."""
+    sets = {b.id: b for b in model.band_sets}
+    out: dict[str, BandSet | None] = {}
+    for section in model.sections:
+        if isinstance(section, CaseSampleSection):
+            for criterion in section.criteria:
+                name = criterion.bands or section.bands
+                out[criterion.id] = sets.get(name) if name else None
+    return out
+
+
+def chart_band_set(model: Ruleset, result: Result) -> BandSet | None:
+    """The band set whose limits the chart draws full height: the one most criteria use
+    (the first in report order on a tie). OMI has a single one."""
+    used = criterion_band_sets(model)
+    counts: dict[str, int] = {}
+    first: dict[str, BandSet] = {}
+    for cid in result.criteria:
+        band_set = used.get(cid)
+        if band_set is not None:
+            counts[band_set.id] = counts.get(band_set.id, 0) + 1
+            first.setdefault(band_set.id, band_set)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return first[best]
+
+
+def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry]]:
+    """Chart 1's geometry and its legend.
+
+    Bar lengths are the exact (unrounded) scores; the printed score is the displayed one, as
+    in every other rendering. Sections follow their criteria, as in the report's tables.
+    """
+    main_set = chart_band_set(model, result)
+    sets = criterion_band_sets(model)
+    lines = _limit_lines(_limits(main_set)) if main_set else ()
+    stagger = any(line.label_dy for line in lines)
+    plot_top = AXIS_HEIGHT + (AXIS_SIZE + 1 if stagger else 0)
+    bars: list[Bar] = []
+    y = plot_top + 4
+    for section in result.sections.values():
+        for cid in section.criteria:
+            c = result.criteria[cid]
+            band_set = sets.get(cid)
+            colours = band_colours(band_set) if band_set else {}
+            fill = colours.get(c.band.id, NO_BAND_FILL) if c.band else NO_BAND_FILL
+            own: tuple[LimitLine, ...] = ()
+            if band_set is not None and main_set is not None and band_set.id != main_set.id:
+                own = _limit_lines(_limits(band_set))
+            band_label = c.band.label if c.band else None
+            bars.append(_bar("criterion", cid, f"{c.id} {c.title}", c.score, c.display, band_label, fill, y, own))
+            y += ROW_HEIGHT
+        title = f"Section {section.id}: {section.title}"
+        bars.append(_bar("section", section.id, title, section.score, section.display, None, SECTION_FILL, y))
+        y += ROW_HEIGHT + SECTION_GAP
+    plot_bottom = y - SECTION_GAP
+    zones: list[BandZone] = []
+    legend: list[LegendEntry] = []
+    if main_set is not None:
+        colours = band_colours(main_set)
+        for band in sorted(main_set.bands, key=lambda b: b.min, reverse=True):
+            zones.append(BandZone(band.id, band.label, _x(band.min), _x(band.max) - _x(band.min), colours[band.id]))
+            legend.append(LegendEntry(band.label, _range_text(main_set, band.min, band.max), colours[band.id]))
+    legend.append(LegendEntry("Section score", "sections have a score but no conclusion", SECTION_FILL))
+    axis = (LimitLine(0.0, _x(0.0), "0%", 0.0), LimitLine(100.0, _x(100.0), "100%", 0.0))
+    height = plot_bottom + AXIS_HEIGHT - 6 + (AXIS_SIZE + 1 if stagger else 0)
+    chart = Chart(
+        width=CHART_WIDTH,
+        height=height,
+        plot_x=PLOT_X,
+        plot_width=PLOT_WIDTH,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        bars=tuple(bars),
+        lines=lines,
+        zones=tuple(zones),
+        axis=axis,
+        title="Chart 1: scores of the criteria and sections of sections 1-3",
+        desc=_describe(result, main_set, bars),
+    )
+    return chart, legend
+
+
+def _bar(
+    kind: Literal["criterion", "section"],
+    item_id: str,
+    label: str,
+    score: float | None,
+    display: str | None,
+    band_label: str | None,
+    fill: str,
+    y: float,
+    row_limits: tuple[LimitLine, ...] = (),
+) -> Bar:
+    bold = kind == "section"
+    room = PLOT_WIDTH - (_text_width(band_label, LABEL_SIZE) + 16 if band_label else 0)
+    bar_height = 18.0 if bold else 15.0
+    bar_y = y + 18
+    width = PLOT_WIDTH * max(0.0, min(100.0, score)) / 100.0 if score is not None else 0.0
+    return Bar(
+        kind=kind,
+        item_id=item_id,
+        label=_fit(label, room, LABEL_SIZE, bold),
+        full_label=label,
+        score=score,
+        score_text=display if display is not None and score is not None else NOT_SCORED,
+        band_label=band_label,
+        fill=fill,
+        label_y=y + 13,
+        bar_y=bar_y,
+        bar_height=bar_height,
+        width=width,
+        text_x=PLOT_X + width + 6 if score is not None else PLOT_X + 4,
+        text_y=bar_y + bar_height / 2 + SCORE_SIZE * 0.36,
+        row_limits=row_limits,
+    )
+
+
+def _describe(result: Result, band_set: BandSet | None, bars: list[Bar]) -> str:
+    """The chart's long description: what it shows and where to find the figures in text."""
+    scored = [b for b in bars if b.kind == "criterion" and b.score is not None]
+    parts = [
+        f"Horizontal bar chart of {len(scored)} criterion scores and {len(result.sections)} section scores "
+        f"from {result.cases} cases, on a scale of 0 to 100%."
+    ]
+    if band_set is not None:
+        limits = ", ".join(f"{fmt(v)}%" for v in _limits(band_set))
+        bands = "; ".join(
+            f"{b.label} ({_range_text(band_set, b.min, b.max)})"
+            for b in sorted(band_set.bands, key=lambda b: b.min, reverse=True)
+        )
+        parts.append(f"Vertical lines mark the band limits at {limits}. Bands: {bands}.")
+    parts.append(
+        "Each bar is labelled with its score and conclusion; the table after the chart gives the same figures."
+    )
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: a header cell naming the row, then data cells."""
+
+    head: str
+    cells: tuple[str, ...]
+    emphasis: bool = False
+    """Section rows are bold, as in the terminal and Markdown renderings."""
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    classes: tuple[str, ...]
+    """Per column, its CSS class: ``num`` (scores: right-aligned, never wrapped), ``nowrap``
+    (short labels such as a conclusion) or none."""
+    note: str | None = None
+
+
+def _table(caption: str, header: list[str], rows: list[list[str]], classes: list[str]) -> HtmlTable:
+    return HtmlTable(
+        caption=caption,
+        header=tuple(header),
+        rows=tuple(Row(r[0], tuple(r[1:]), r[0].startswith("Section ")) for r in rows),
+        classes=tuple(classes),
+    )
+
+
+def chart_table(result: Result) -> HtmlTable:
+    """Chart 1 as a table: the same rows the terminal and Markdown renderings print (taken from
+    ``summary_tables`` on the result without its groups, which get their own table)."""
+    first = summary_tables(result.model_copy(update={"by": None}))[0]
+    return _table(f"Chart 1 as a table. {first.title}", first.header, first.rows, ["", "num", "nowrap"])
+
+
+def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
+    """Table 1: the grade of each judged (section 4) criterion, with the judgements behind it."""
+    if not result.grades:
+        return None
+    rows: list[list[str]] = []
+    for g in result.grades.values():
+        counts = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in g.counts.items())
+        rows.append([f"{g.id} {g.title}", g.grade.label if g.grade else "not graded", f"{counts} (of {g.total})"])
+    titles = [s.title for s in model.sections if isinstance(s, JudgementSection)]
+    where = f" ({', '.join(titles)})" if titles else ""
+    return _table(
+        f"Table 1: grades of the judged criteria{where}",
+        ["Criterion", "Grade", "Specific criteria judged"],
+        rows,
+        ["", "nowrap", ""],
+    )
+
+
+def threads_table(result: Result) -> HtmlTable | None:
+    """Table 2: each thread's score (and conclusion, when the thread has a band set)."""
+    if not result.threads:
+        return None
+    banded = any(t.band for t in result.threads.values())
+    header = ["Thread", "Score"] + (["Conclusion"] if banded else [])
+    rows = []
+    for t in result.threads.values():
+        row = [t.title, t.display if t.display is not None else NOT_SCORED]
+        if banded:
+            row.append(t.band.label if t.band else "-")
+        rows.append(row)
+    return _table("Table 2: thread scores", header, rows, ["", "num", "nowrap"])
+
+
+def group_tables(result: Result) -> list[HtmlTable]:
+    """With ``--by``: criteria and section scores, then thread scores, one column per group."""
+    if result.by is None:
+        return []
+    by = result.by
+    header = ["Criterion", f"All cases ({result.cases})"] + [
+        f"{by.field} = {g.value} ({g.scores.cases}\u00a0{'case' if g.scores.cases == 1 else 'cases'})"
+        for g in by.groups
+    ]
+    numeric = [""] + ["num"] * (len(header) - 1)
+
+    def show(display: str | None) -> str:
+        return display if display is not None else NOT_SCORED
+
+    rows: list[list[str]] = []
+    for section in result.sections.values():
+        for cid in section.criteria:
+            c = result.criteria[cid]
+            rows.append(
+                [f"{c.id} {c.title}", show(c.display)] + [show(g.scores.criteria[cid].display) for g in by.groups]
+            )
+        rows.append(
+            [f"Section {section.id}: {section.title}", show(section.display)]
+            + [show(g.scores.sections[section.id].display) for g in by.groups]
+        )
+    tables = [_table(f"Scores of sections 1-3 by {by.field}", header, rows, numeric)]
+    if result.threads:
+        thread_rows = [
+            [t.title, show(t.display)] + [show(g.scores.threads[t.id].display) for g in by.groups]
+            for t in result.threads.values()
+        ]
+        tables.append(_table(f"Thread scores by {by.field}", ["Thread", *header[1:]], thread_rows, numeric))
+    return tables
+
+
+# --------------------------------------------------------------------------- conclusions
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    item_id: str
+    title: str
+    statement: str | None
+    score_text: str
+    band_label: str | None
+    sentence: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class SectionConclusions:
+    title: str
+    criteria: tuple[Conclusion, ...]
+
+
+def conclusions(result: Result, model: Ruleset) -> list[SectionConclusions]:
+    """Each criterion, grouped by section, with its statement and conclusion sentence."""
+    statements = {c.id: c.statement for s in model.sections if isinstance(s, CaseSampleSection) for c in s.criteria}
+    out = []
+    for section in result.sections.values():
+        items = []
+        for cid in section.criteria:
+            c = result.criteria[cid]
+            items.append(
+                Conclusion(
+                    item_id=c.id,
+                    title=c.title,
+                    statement=statements.get(cid),
+                    score_text=c.display if c.display is not None and c.score is not None else NOT_SCORED,
+                    band_label=c.band.label if c.band else None,
+                    sentence=c.band.sentence if c.band else None,
+                    note=c.note,
+                )
+            )
+        out.append(SectionConclusions(f"Section {section.id}: {section.title}", tuple(items)))
+    return out
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _environment() -> jinja2.Environment:
+    """The template is package data, so the page renders the same from a wheel as from a
+    checkout. Autoescape is on: titles, sentences and file names come from YAML and CSV that
+    anyone may have written."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("omi_rules", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = fmt
+    return env
+
+
+def render_html(scored_result: Result, model: Ruleset) -> str:
+    """The Summary of Scores of ``scored_result`` as a self-contained HTML5 page.
+
+    ``model`` is the ruleset the result was scored with: the result names each band, but the
+    band limits (drawn on the chart), the band sentences' ranges and the criteria statements
+    are only in the ruleset.
+    """
+    result = scored_result
+    chart, legend = build_chart(result, model)
+    template = _environment().get_template("report.html.j2")
+    extra_tool = {k: v for k, v in result.tool.items() if k not in ("name", "version")}
+    return template.render(
+        result=result,
+        model=model,
+        chart=chart,
+        legend=legend,
+        chart_table=chart_table(result),
+        conclusions=conclusions(result, model),
+        grades=grades_table(result, model),
+        threads=threads_table(result),
+        groups=group_tables(result),
+        extra_tool=extra_tool,
+        not_scored=NOT_SCORED,
+    )
