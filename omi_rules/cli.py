@@ -120,7 +120,14 @@ def _print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
 @click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
 @click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
 @click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "html"]),
+    default="table",
+    show_default=True,
+    help="table: terminal tables; json: the full result; markdown; html: one self-contained page.",
+)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option(
     "--unanswered",
@@ -168,6 +175,11 @@ def score(
         text = report_output.as_json(result)
     elif fmt == "markdown":
         text = report_text.markdown(result)
+    elif fmt == "html":
+        from omi_rules.report.html import render_html
+
+        assert scored.compiled is not None
+        text = render_html(result, scored.compiled.model)
     else:
         text = report_text.terminal(result, color=output is None and sys.stdout.isatty())
     if output is not None:
@@ -211,6 +223,31 @@ def explain(
         click.echo(explain_module.explain(scored, target, show_cases, case_id), nl=False)
     except explain_module.ExplainError as exc:
         raise click.UsageError(str(exc)) from None
+    sys.exit(0)
+
+
+@main.command("docs")
+@click.argument("ruleset", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="Output format."
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
+    """Write the methodology handbook of a ruleset: every criterion, question and rule in plain
+    English, with the source or assumption behind each. The ruleset is checked first."""
+    from omi_rules.handbook.render import render_handbook
+    from omi_rules.report.output import write_atomic
+
+    report = Report()
+    loaded = check_ruleset(ruleset, report)
+    if loaded.model is None or report.errors or report.unreadable:
+        _print_diagnostics(report, loaded.files)
+        sys.exit(report.exit_code() or 1)
+    text = render_handbook(loaded.model, "html" if fmt == "html" else "markdown")
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
     sys.exit(0)
 
 

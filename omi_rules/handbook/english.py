@@ -1,0 +1,706 @@
+"""Conditions in plain English, for the methodology handbook.
+
+Methodology staff review a ruleset by reading it, not by parsing ``roh >= 'high' and
+sentence in ['community', 'licence']``. This module turns a *checked* condition into a phrase
+such as "the Risk of Harm is high or very high and the sentence is community or licence".
+It works on the checker's output, never on the raw text, because the checker has already
+decided what every name and literal means (an ordered value, a judgement count, a percentage
+score), and the wording depends on exactly that.
+
+How the words are chosen:
+
+* Case fields are named by their ``label`` ("the Risk of Harm"); yes/no fields are stated by
+  ``when_true`` / ``when_false`` ("the offender is a PPO"). Without them the field id is used,
+  so a ruleset without labels still gets a correct, if plainer, handbook.
+* Values are written as their ids with ``_`` as spaces. Comparisons are turned into the list
+  of values they admit: an ordered ``>=`` lists the values from that one up, and ``!=`` on a
+  required field with few values lists the others ("the sentence is community or licence"
+  rather than "the sentence is not custody").
+* ``not`` is pushed inwards (De Morgan) so a negation never has to govern a whole clause;
+  nested ``and``/``or`` are marked with "either ... or" and "both ... and", and a join
+  switches to semicolons when its parts already contain commas, so grouping stays readable.
+* Judgement rules read as counts and shares of specific criteria, decisions as scores in
+  percent ("the Risk of Harm thread score is below 60%").
+
+The result never contains the condition language's syntax: no operators, quotes or brackets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from omi_rules.envs import all_questions, case_env
+from omi_rules.expr import nodes as n
+from omi_rules.expr.checker import Checked, compile_condition, parse_date
+from omi_rules.expr.types import BoolT, DateT, EnumT, Env, NumberT, Type
+from omi_rules.model import BoolField, CaseField, EnumField, Question, Ruleset
+
+# --------------------------------------------------------------------------- logical form
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """A condition that is not itself ``and``/``or``/``not``; ``negated`` after De Morgan."""
+
+    node: n.Node
+    negated: bool
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Two or more sub-conditions joined by ``and`` or ``or`` (nested same-kind groups flattened)."""
+
+    kind: Literal["and", "or"]
+    items: tuple[_Leaf | _Group, ...]
+
+
+_Logic = _Leaf | _Group
+
+_SWAP_BOOL: dict[str, Literal["and", "or"]] = {"and": "or", "or": "and"}
+
+
+def _normalise(node: n.Node, negated: bool = False) -> _Logic:
+    """Push ``not`` down to the leaves and flatten ``a and (b and c)``.
+
+    English has no brackets: "not (A or B)" is hard to say, "A' and B'" is easy. Flattening
+    keeps "A, B and C" from turning into "A and both B and C".
+    """
+    if isinstance(node, n.Not):
+        return _normalise(node.operand, not negated)
+    if isinstance(node, n.BoolOp):
+        kind: Literal["and", "or"] = _SWAP_BOOL[node.op] if negated else ("and" if node.op == "and" else "or")
+        items: list[_Logic] = []
+        for operand in node.operands:
+            item = _normalise(operand, negated)
+            if isinstance(item, _Group) and item.kind == kind:
+                items.extend(item.items)
+            else:
+                items.append(item)
+        return _Group(kind, tuple(items))
+    return _Leaf(node, negated)
+
+
+# --------------------------------------------------------------------------- small helpers
+
+_NEGATED_OP = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not in", "not in": "in"}
+_FLIPPED_OP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+_ARITH_WORD = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+_SHORT_QUESTION = 90
+"""Longest question text quoted inside a condition before it is shortened with an ellipsis."""
+
+
+def tidy(text: str) -> str:
+    """Ruleset text made fit to sit inside a sentence: one line, typographic quotes.
+
+    Straight quotes are the condition language's string delimiters; with apostrophes turned
+    into ’ (and 'quoted words' into ‘quoted words’), a straight quote in the handbook's
+    English can only ever be leaked syntax.
+    """
+    text = " ".join(text.split())
+    text = re.sub(r"(?<=\w)'", "’", text)  # apostrophes and closing quotes after a word
+    text = re.sub(r"'(?=\w)", "‘", text)  # opening quotes before a word
+    return text.replace("'", "’")
+
+
+def value_words(value: str) -> str:
+    """A value id as words: ``very_high`` -> ``very high``."""
+    return value.replace("_", " ")
+
+
+def either_words(items: Sequence[str], word: str = "or") -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _neither_words(items: Sequence[str]) -> str:
+    """``not a``, ``neither a nor b``, ``none of a, b or c``."""
+    if len(items) == 1:
+        return f"not {items[0]}"
+    if len(items) == 2:
+        return f"neither {items[0]} nor {items[1]}"
+    return f"none of {either_words(items)}"
+
+
+def number_words(value: float | int) -> str:
+    """A number as written in prose: no trailing ``.0``, no exponent."""
+    if isinstance(value, int):
+        return str(value)
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def fraction_percent(fraction: float | int) -> str:
+    """A share (0.8) as a percentage (80%), computed in decimal so 0.29 is 29%, not 28.999…%."""
+    return format((Decimal(repr(fraction)) * 100).normalize(), "f") + "%"
+
+
+def date_words(text: str) -> str:
+    """``2008-01-31`` as ``31 January 2008`` (the text itself if it is not a date)."""
+    day = parse_date(text)
+    return f"{day.day} {day.strftime('%B')} {day.year}" if isinstance(day, dt.date) else text
+
+
+def short_question(text: str) -> str:
+    """A question's text short enough to quote inside a condition.
+
+    Examples in brackets ("(e.g. curfew, exclusion ...)") are dropped first, as they add the
+    most length and the least meaning; what is still too long is cut at a word with "…".
+    """
+    text = re.sub(r"\s*\((?:e\.g\.|eg|i\.e\.|for example)[^()]*\)", "", text)
+    text = tidy(text)
+    if len(text) > _SHORT_QUESTION:
+        text = text[:_SHORT_QUESTION].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+def _acronym(value: str, description: str) -> str | None:
+    """``SDR`` for value ``sdr`` described as "Standard delivery report ...", else None.
+
+    Value ids must be lower case, so an abbreviation loses its capitals; the description
+    proves it is one (its first words' initials spell the id) and restores them.
+    """
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", description)[: len(value)]).lower()
+    return value.upper() if 2 <= len(value) <= 5 and value.isalpha() and initials == value else None
+
+
+def _has_outer_comma(text: str) -> bool:
+    """Whether ``text`` has a comma outside brackets (commas inside a quoted question don't
+    confuse the reader about grouping, so they don't count)."""
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            return True
+    return False
+
+
+def _join(parts: Sequence[str], word: str, compound: bool) -> str:
+    """Join clauses with ``and``/``or``, with commas or, if a clause has its own commas,
+    semicolons; compound clauses ("either ... or ...") always get a separator before the word
+    so the reader sees where each group ends."""
+    separator = "; " if any(_has_outer_comma(p) for p in parts) else ", "
+    if len(parts) == 2 and not compound and separator == ", ":
+        return f"{parts[0]} {word} {parts[1]}"
+    if not compound and separator == ", ":
+        return f"{separator.join(parts[:-1])} {word} {parts[-1]}"
+    return f"{separator.join(parts[:-1])}{separator}{word} {parts[-1]}"
+
+
+# --------------------------------------------------------------------------- the phrasebook
+
+
+class Phrasebook:
+    """Everything a ruleset contributes to the wording: labels, question texts, titles.
+
+    Built once per ruleset, so rendering a handbook does not rebuild the lookups for each of
+    its hundreds of conditions.
+    """
+
+    def __init__(self, model: Ruleset) -> None:
+        self.model = model
+        self.fields: dict[str, CaseField] = {f.id: f for f in model.fields}
+        self.questions: dict[str, Question] = all_questions(model)
+        self.scales = {s.id: s for s in model.scales}
+        self.threads = {t.id: t for t in model.threads}
+        self.sections = {s.id: s.title for s in model.sections}
+        self.criteria = {c.id: c.title for s in model.sections for c in s.criteria}
+        self.strata = {s.field for s in model.sample.strata}
+        self.value_names: dict[tuple[str, str], str] = {}
+        """Enum values whose words are not just their id (abbreviations restored to capitals)."""
+        for f in model.fields:
+            for v in f.values if isinstance(f, EnumField) else []:
+                if isinstance(v, str) or not v.description:
+                    continue
+                name = _acronym(v.value, v.description)
+                if name:
+                    self.value_names[(f.id, v.value)] = name
+        self._case_env: Env | None = None
+
+    # ------------------------------------------------------------------ public entry points
+
+    def words(self, checked: Checked) -> str:
+        """The whole condition as one English phrase (no capital, no full stop)."""
+        return _Sentence(self, checked).logic(_normalise(checked.root), nested=False)
+
+    def describe(self, text: str, env: Env) -> str:
+        """Words for a condition given as text, checked in ``env``.
+
+        A condition that does not check cannot be worded reliably; the handbook then says so
+        rather than guess (``check`` reports the problem itself).
+        """
+        checked = compile_condition(text, env)
+        if not isinstance(checked, Checked):
+            return "a condition that does not check (see the condition as written)"
+        return self.words(checked)
+
+    def relevance(self, question: Question) -> str:
+        """The sentence saying which cases ``question`` applies to."""
+        if not question.relevant_if:
+            return "Relevant to every case."
+        if self._case_env is None:
+            self._case_env = case_env(self.model)
+        checked = compile_condition(question.relevant_if, self._case_env)
+        if not isinstance(checked, Checked):
+            return "Relevant where the condition as written holds (it does not check)."
+        return f"Relevant {_Sentence(self, checked).relevance()}."
+
+    # ------------------------------------------------------------------ names of things
+
+    def field_noun(self, field_id: str) -> str:
+        """How a non-yes/no field is named in a sentence: its label, else ``the <id>``."""
+        field = self.fields.get(field_id)
+        if field is not None and field.label:
+            return tidy(field.label)
+        return f"the {value_words(field_id)}"
+
+    def fact(self, field_id: str, positive: bool) -> str:
+        """A yes/no field stated as a fact (``when_true``) or its opposite (``when_false``)."""
+        field = self.fields.get(field_id)
+        when_true = field.when_true if isinstance(field, BoolField) else None
+        when_false = field.when_false if isinstance(field, BoolField) else None
+        wanted, other = (when_true, when_false) if positive else (when_false, when_true)
+        if wanted:
+            return tidy(wanted)
+        if other:
+            return f"it is not the case that {tidy(other)}"
+        return f"{value_words(field_id)} is {'true' if positive else 'false'}"
+
+    def question_noun(self, qid: str) -> str:
+        question = self.questions.get(qid)
+        text = f" ({short_question(question.text)})" if question is not None else ""
+        return f"the answer to {qid}{text}"
+
+    def titled(self, kind: str, item_id: str, titles: dict[str, str]) -> str:
+        """``criterion 1.2 (Assessment of Risk of Harm)``."""
+        title = titles.get(item_id)
+        return f"{kind} {item_id} ({tidy(title)})" if title else f"{kind} {item_id}"
+
+    def thread_noun(self, thread_id: str) -> str:
+        thread = self.threads.get(thread_id)
+        title = tidy(thread.title) if thread is not None else value_words(thread_id)
+        return f"the {title} score" if title.lower().endswith("thread") else f"the {title} thread score"
+
+
+_Tally = tuple[Literal["n", "share"], tuple[str, ...] | None]
+"""A judgement count or share: which function, and over which judgements (None: all, i.e. ``total``)."""
+
+
+class _Sentence:
+    """Words for one checked condition (needs the checker's types for every node)."""
+
+    def __init__(self, book: Phrasebook, checked: Checked) -> None:
+        self.book = book
+        self.checked = checked
+
+    def type_of(self, node: n.Node) -> Type | None:
+        return self.checked.types.get(id(node))
+
+    # ------------------------------------------------------------------ and / or
+
+    def logic(self, item: _Logic, nested: bool) -> str:
+        if isinstance(item, _Leaf):
+            return self.leaf(item)
+        parts = [self.logic(sub, nested=True) for sub in item.items]
+        compound = any(isinstance(sub, _Group) for sub in item.items)
+        text = _join(parts, item.kind, compound)
+        if not nested:
+            return text
+        if item.kind == "or":
+            return f"either {text}"
+        return f"both {text}" if len(parts) == 2 else f"all of: {text}"
+
+    def relevance(self) -> str:
+        """``to custody cases where ...``: a condition on the field the sample is stratified
+        on names the kind of case, which is how inspectors think of it; the rest follows."""
+        logic = _normalise(self.checked.root)
+        if isinstance(logic, _Leaf) and isinstance(logic.node, n.Const):
+            return "to every case" if bool(logic.node.value) != logic.negated else "to no case"
+        items = logic.items if isinstance(logic, _Group) and logic.kind == "and" else (logic,)
+        for index, item in enumerate(items):
+            kinds = self.case_kinds(item)
+            if kinds is None:
+                continue
+            head = f"to {either_words(kinds, 'and')} cases"
+            rest = items[:index] + items[index + 1 :]
+            if not rest:
+                return head
+            tail = rest[0] if len(rest) == 1 else _Group("and", rest)
+            return f"{head} where {self.logic(tail, nested=False)}"
+        return f"where {self.logic(logic, nested=False)}"
+
+    def case_kinds(self, item: _Logic) -> list[str] | None:
+        """The kinds of case (values of a stratifying field) ``item`` admits, if it is that."""
+        if not isinstance(item, _Leaf) or not isinstance(item.node, n.Compare):
+            return None
+        op, subject, literal = self.oriented(item.node, item.negated)
+        if not (isinstance(subject, n.Name) and subject.id in self.book.strata):
+            return None
+        t = self.type_of(subject)
+        if not isinstance(t, EnumT) or literal is None:
+            return None
+        admitted = self.enum_admitted(subject, t, op, literal)
+        return [self.value(subject, v) for v in admitted] if admitted else None
+
+    # ------------------------------------------------------------------ leaves
+
+    def leaf(self, leaf: _Leaf) -> str:
+        node, negated = leaf.node, leaf.negated
+        if isinstance(node, n.Compare):
+            return self.compare(node, negated)
+        if isinstance(node, n.Const):
+            return "always" if bool(node.value) != negated else "never"
+        return self.truth(node, not negated)
+
+    def truth(self, node: n.Node, positive: bool) -> str:
+        """A true/false expression stated as holding (``positive``) or not."""
+        if isinstance(node, n.Name) and node.id in self.book.fields:
+            return self.book.fact(node.id, positive)
+        return f"{self.noun(node)} is {'true' if positive else 'false'}"
+
+    @staticmethod
+    def literals(node: n.Node) -> list[n.Scalar] | None:
+        if isinstance(node, n.Const):
+            return [node.value]
+        if isinstance(node, n.ListLit):
+            return [item.value for item in node.items]
+        return None
+
+    def oriented(self, node: n.Compare, negated: bool) -> tuple[str, n.Node, list[n.Scalar] | None]:
+        """The comparison as ``subject op literal(s)``: negation folded into the operator, a
+        literal written first (``'high' <= roh``) moved to the right."""
+        op, left, right = node.op, node.left, node.right
+        if negated:
+            op = _NEGATED_OP[op]
+        if isinstance(left, n.Const) and not isinstance(right, n.Const):
+            op, left, right = _FLIPPED_OP[op], right, left
+        return op, left, self.literals(right)
+
+    def compare(self, node: n.Compare, negated: bool) -> str:
+        op, subject, literal = self.oriented(node, negated)
+        if literal is None:
+            return self.relate(subject, op, node.right)
+        t = self.type_of(subject)
+        if isinstance(t, BoolT):
+            return self.bool_compare(subject, op, literal)
+        if isinstance(t, EnumT):
+            return self.enum_compare(subject, t, op, literal)
+        if isinstance(t, NumberT):
+            return self.number_compare(subject, op, literal)
+        if isinstance(t, DateT):
+            return self.plain_compare(subject, op, [date_words(str(v)) for v in literal], _DATE_WORDS)
+        return self.plain_compare(subject, op, [f"“{v}”" for v in literal], _NUMBER_WORDS)
+
+    def bool_compare(self, subject: n.Node, op: str, literal: list[n.Scalar]) -> str:
+        """``ppo == false``, ``ppo in [true]``: which truth values are admitted."""
+        chosen = {bool(v) for v in literal}
+        admitted = chosen if op in ("==", "in") else {True, False} - chosen
+        if len(admitted) == 1:
+            return self.truth(subject, admitted.pop())
+        return "always" if admitted else "never"
+
+    # ------------------------------------------------------------------ enums
+
+    def complement_allowed(self, subject: n.Node) -> bool:
+        """``!=`` may be said as the list of other values only when that means the same: a
+        required field always has one of its values. An answer or an optional field may be
+        empty, and then ``!= 'x'`` is not "one of the others"."""
+        field = self.book.fields.get(subject.id) if isinstance(subject, n.Name) else None
+        return isinstance(field, EnumField) and field.required
+
+    def enum_admitted(self, subject: n.Node, t: EnumT, op: str, literal: list[n.Scalar]) -> list[str] | None:
+        """The values the comparison admits, in declared order; None when it is better said
+        negatively ("is not ..."), i.e. an exclusion that cannot become a short list."""
+        order = list(t.values)
+        chosen = [str(v) for v in literal]
+        if op in ("==", "in"):
+            return [v for v in order if v in chosen] if order else chosen
+        if op in ("!=", "not in"):
+            others = [v for v in order if v not in chosen]
+            return others if self.complement_allowed(subject) and 0 < len(others) <= 3 else None
+        index = order.index(chosen[0]) if chosen[0] in order else 0
+        if op == ">=":
+            return order[index:]
+        if op == ">":
+            return order[index + 1 :]
+        if op == "<=":
+            return order[: index + 1]
+        return order[:index]
+
+    def enum_compare(self, subject: n.Node, t: EnumT, op: str, literal: list[n.Scalar]) -> str:
+        noun = self.noun(subject)
+        admitted = self.enum_admitted(subject, t, op, literal)
+        if admitted:
+            return f"{noun} is {either_words([self.value(subject, v) for v in admitted])}"
+        value = self.value(subject, str(literal[0]))
+        if op in ("!=", "not in"):
+            return f"{noun} is {_neither_words([self.value(subject, str(v)) for v in literal])}"
+        return f"{noun} is {'above' if op in ('>', '>=') else 'below'} {value}"  # admits nothing
+
+    def value(self, subject: n.Node, value: str) -> str:
+        """A value in words; an answer's "not applicable" code is spelled out."""
+        if isinstance(subject, n.Call) and subject.func == "answer":
+            question = self.book.questions.get(subject.arg)
+            scale = self.book.scales.get(question.scale) if question is not None else None
+            if scale is not None and value in scale.not_applicable and value in ("na", "n_a"):
+                return "not applicable"
+        if isinstance(subject, n.Name):
+            return self.book.value_names.get((subject.id, value), value_words(value))
+        return value_words(value)
+
+    # ------------------------------------------------------------------ numbers
+
+    def number_compare(self, subject: n.Node, op: str, literal: list[n.Scalar]) -> str:
+        tally = self.tally(subject)
+        single = literal[0] if len(literal) == 1 and op not in ("in", "not in") else None
+        if tally is not None and isinstance(single, int | float) and not isinstance(single, bool):
+            kind, judgements = tally
+            if kind == "n" and isinstance(single, int):
+                return _count_clause(judgements, op, single)
+            if kind == "share":
+                return _share_clause(judgements, op, single)
+        if self.is_percent(subject):
+            return self.plain_compare(subject, op, [_score(v) for v in literal], _PERCENT_WORDS)
+        return self.plain_compare(subject, op, [_scalar(v) for v in literal], _NUMBER_WORDS)
+
+    def plain_compare(self, subject: n.Node, op: str, values: list[str], words: dict[str, str]) -> str:
+        noun = self.noun(subject)
+        if op == "in":
+            return f"{noun} is {either_words(values)}"
+        if op == "not in":
+            return f"{noun} is {_neither_words(values)}"
+        return f"{noun} {words[op].format(values[0])}"
+
+    def is_percent(self, node: n.Node) -> bool:
+        """Scores of threads, criteria and sections are percentages."""
+        return isinstance(node, n.Call) and node.func in ("thread", "criterion", "section")
+
+    def tally(self, node: n.Node) -> _Tally | None:
+        """``n('met')``, ``share('met')``, ``total`` or a sum of like ones, as a tally."""
+        if isinstance(node, n.Call) and node.func in ("n", "share"):
+            kind: Literal["n", "share"] = "n" if node.func == "n" else "share"
+            return kind, (node.arg,)
+        if isinstance(node, n.Name) and node.id == "total" and node.id not in self.book.fields:
+            return "n", None
+        if isinstance(node, n.Arith) and node.op == "+":
+            left, right = self.tally(node.left), self.tally(node.right)
+            if left and right and left[0] == right[0] and left[1] is not None and right[1] is not None:
+                merged = left[1] + tuple(j for j in right[1] if j not in left[1])
+                return left[0], merged
+        return None
+
+    # ------------------------------------------------------------------ two expressions
+
+    def relate(self, left: n.Node, op: str, right: n.Node) -> str:
+        """A comparison of two expressions (``criterion('1.1') < criterion('1.2')``)."""
+        t = self.type_of(left)
+        if isinstance(t, BoolT):
+            a, b = self.truth(left, True), self.truth(right, True)
+            if op == "==":
+                return f"either both {a} and {b}, or neither"
+            return f"exactly one of these holds: {a}; {b}"
+        if isinstance(t, DateT):
+            words = _DATE_RELATIONS
+        elif isinstance(t, EnumT):
+            words = _ORDER_RELATIONS if t.ordered else _EQUAL_RELATIONS
+        else:
+            words = _NUMBER_RELATIONS
+        return f"{self.noun(left)} {words[op]} {self.noun(right)}"
+
+    def noun(self, node: n.Node) -> str:
+        """What an expression is called in a sentence."""
+        if isinstance(node, n.Name):
+            if node.id == "total" and node.id not in self.book.fields:
+                return "the number of specific criteria judged"
+            return self.book.field_noun(node.id)
+        if isinstance(node, n.Call):
+            return self.call_noun(node)
+        if isinstance(node, n.Const):
+            return _scalar(node.value)
+        if isinstance(node, n.Arith):
+            return f"{self.operand(node.left)} {_ARITH_WORD[node.op]} {self.operand(node.right)}"
+        if isinstance(node, n.Neg):
+            return f"minus {self.operand(node.operand)}"
+        return "the condition"
+
+    def operand(self, node: n.Node) -> str:
+        """A noun inside arithmetic; a nested sum is bracketed so ``(a + b) * c`` stays clear."""
+        text = self.noun(node)
+        return f"({text})" if isinstance(node, n.Arith) else text
+
+    def call_noun(self, node: n.Call) -> str:
+        book = self.book
+        if node.func == "answer":
+            return book.question_noun(node.arg)
+        if node.func == "thread":
+            return book.thread_noun(node.arg)
+        if node.func == "criterion":
+            return f"the score for {book.titled('criterion', node.arg, book.criteria)}"
+        if node.func == "section":
+            return f"the score for {book.titled('section', node.arg, book.sections)}"
+        if node.func == "grade":
+            return f"the grade of {book.titled('criterion', node.arg, book.criteria)}"
+        if node.func == "n":
+            return f"the number of specific criteria judged {value_words(node.arg)}"
+        if node.func == "share":
+            return f"the share of specific criteria judged {value_words(node.arg)}"
+        return f"the {value_words(node.func)} of {node.arg}"
+
+
+# --------------------------------------------------------------------------- numeric wording
+
+_NUMBER_WORDS = {
+    "==": "is {}",
+    "!=": "is not {}",
+    ">=": "is {} or more",
+    ">": "is more than {}",
+    "<=": "is {} or less",
+    "<": "is less than {}",
+}
+_PERCENT_WORDS = {
+    "==": "is exactly {}",
+    "!=": "is not {}",
+    ">=": "is {} or more",
+    ">": "is above {}",
+    "<=": "is {} or less",
+    "<": "is below {}",
+}
+_DATE_WORDS = {
+    "==": "is {}",
+    "!=": "is not {}",
+    ">=": "is on or after {}",
+    ">": "is after {}",
+    "<=": "is on or before {}",
+    "<": "is before {}",
+}
+_NUMBER_RELATIONS = {
+    "==": "is equal to",
+    "!=": "is not equal to",
+    ">=": "is at least",
+    ">": "is more than",
+    "<=": "is at most",
+    "<": "is less than",
+}
+_DATE_RELATIONS = {
+    "==": "is the same date as",
+    "!=": "is not the same date as",
+    ">=": "is on or after",
+    ">": "is after",
+    "<=": "is on or before",
+    "<": "is before",
+}
+_ORDER_RELATIONS = {
+    "==": "is the same as",
+    "!=": "is different from",
+    ">=": "is at least as high as",
+    ">": "is higher than",
+    "<=": "is at most as high as",
+    "<": "is lower than",
+}
+_EQUAL_RELATIONS = {"==": "is the same as", "!=": "is different from"}
+
+
+def _scalar(value: n.Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_words(value)
+    return f"“{value}”"
+
+
+def _score(value: n.Scalar) -> str:
+    """A literal compared with a percentage score: ``60%``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{number_words(value)}%"
+    return _scalar(value)
+
+
+def _judged(judgements: tuple[str, ...] | None) -> str:
+    """`` judged met or partly met`` (empty for ``total``: every judged criterion)."""
+    return f" judged {either_words([value_words(j) for j in judgements])}" if judgements else " judged"
+
+
+def _criteria(count: int | str, judgements: tuple[str, ...] | None) -> str:
+    """``one specific criterion is judged met`` / ``3 specific criteria are judged met``."""
+    if count in (1, "one"):
+        return f"one specific criterion is{_judged(judgements)}"
+    return f"{count} specific criteria are{_judged(judgements)}"
+
+
+def _count_clause(judgements: tuple[str, ...] | None, op: str, k: int) -> str:
+    """A count of judgements compared with a whole number, said as a quantity of criteria.
+
+    ``n('met') > 0`` is "at least one specific criterion is judged met": strict comparisons
+    of whole counts become inclusive ones, which is how people say them.
+    """
+    if op == ">":
+        op, k = ">=", k + 1
+    elif op == "<" and k > 0:
+        op, k = "<=", k - 1
+    number: int | str = "one" if k == 1 else k
+    if k == 0 and op in ("==", "<="):
+        return f"no specific criterion is{_judged(judgements)}"
+    if op == "==":
+        return f"exactly {_criteria(number, judgements)}"
+    if op == "!=" and k == 0:
+        return f"at least {_criteria('one', judgements)}"
+    if op == ">=":
+        return f"at least {_criteria(number, judgements)}"
+    if op == "<=":
+        return f"at most {_criteria(number, judgements)}"
+    if op == "<":
+        return f"fewer than {_criteria(number, judgements)}"
+    return f"the number of specific criteria{_judged(judgements)} is not {k}"
+
+
+def _share_clause(judgements: tuple[str, ...] | None, op: str, share: float | int) -> str:
+    """A share of judgements compared with a fraction: "at least 80% of the specific criteria
+    are judged met"; 0 and 1 become "no" / "every" where that is what they mean."""
+    judged = _judged(judgements)
+    if (op == "==" and share == 0) or (op == "<=" and share == 0):
+        return f"no specific criterion is{judged}"
+    if (op == "==" and share == 1) or (op == ">=" and share == 1):
+        return f"every specific criterion is{judged}"
+    if op == ">" and share == 0:
+        return f"at least one specific criterion is{judged}"
+    quantity = {
+        "==": "exactly",
+        ">=": "at least",
+        ">": "more than",
+        "<=": "at most",
+        "<": "less than",
+    }.get(op)
+    if quantity is None:
+        return f"the share of specific criteria{judged} is not {fraction_percent(share)}"
+    return f"{quantity} {fraction_percent(share)} of the specific criteria are{judged}"
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+def condition_in_words(checked: Checked, model: Ruleset) -> str:
+    """``checked`` (a condition that passed checking in any environment) as an English phrase.
+
+    The phrase starts in lower case and has no full stop, so callers can put it after
+    "Relevant where", "Graded well met when" and the like.
+    """
+    return Phrasebook(model).words(checked)
+
+
+def describe_condition(text: str, env: Env, model: Ruleset) -> str:
+    """Words for a condition written as text, checked in ``env`` (e.g. ``judgement_env(rule)``)."""
+    return Phrasebook(model).describe(text, env)
+
+
+def relevance_sentence(question: Question, model: Ruleset) -> str:
+    """The relevance of ``question`` as a sentence: "Relevant to every case.", "Relevant to
+    custody cases where ...", "Relevant where ..."."""
+    return Phrasebook(model).relevance(question)
