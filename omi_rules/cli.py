@@ -17,6 +17,7 @@ import click
 from omi_rules import __version__, render
 from omi_rules.diagnostics import Report
 from omi_rules.pipeline import check_ruleset
+from omi_rules.plugins.manager import load_plugins
 from omi_rules.schema_gen import SCHEMAS, render_schema
 
 EXIT_INTERNAL = 3
@@ -30,7 +31,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except Exception as exc:
+        except Exception as exc:  # the last line of defence: exit 3, no traceback
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
@@ -71,8 +72,9 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """
     report = Report()
     files: dict[str, list[str]] = {}
+    registry = load_plugins()
     for path in paths:
-        loaded = check_ruleset(path, report)
+        loaded = check_ruleset(path, report, registry)
         files.update(loaded.files)
     diagnostics = report.sorted()
     if fmt == "json":
@@ -155,7 +157,8 @@ def score(
     from omi_rules.report import text as report_text
 
     try:
-        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered)
+        registry = load_plugins()
+        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered, registry)
     except score_pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     files = dict(scored.files)
@@ -174,12 +177,13 @@ def score(
     if fmt == "json":
         text = report_output.as_json(result)
     elif fmt == "markdown":
-        text = report_text.markdown(result)
+        assert scored.compiled is not None
+        text = report_text.markdown(result, registry.report_sections(result, scored.compiled.model))
     elif fmt == "html":
         from omi_rules.report.html import render_html
 
         assert scored.compiled is not None
-        text = render_html(result, scored.compiled.model)
+        text = render_html(result, scored.compiled.model, registry.report_sections(result, scored.compiled.model))
     else:
         text = report_text.terminal(result, color=output is None and sys.stdout.isatty())
     if output is not None:
@@ -213,7 +217,7 @@ def explain(
     from omi_rules import explain as explain_module
     from omi_rules import score_pipeline
 
-    scored = score_pipeline.score(ruleset, cases, judgements, where, None, unanswered)
+    scored = score_pipeline.score(ruleset, cases, judgements, where, None, unanswered, load_plugins())
     files = dict(scored.files)
     files[str(cases)] = _text_lines(cases)
     if scored.result is None:
@@ -239,7 +243,7 @@ def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
     from omi_rules.report.output import write_atomic
 
     report = Report()
-    loaded = check_ruleset(ruleset, report)
+    loaded = check_ruleset(ruleset, report, load_plugins())
     if loaded.model is None or report.errors or report.unreadable:
         _print_diagnostics(report, loaded.files)
         sys.exit(report.exit_code() or 1)
@@ -249,6 +253,28 @@ def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
     sys.exit(0)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def plugins(fmt: str) -> None:
+    """List the plugins: omi-rules' own rules and every installed plugin, with version, status
+    and what each provides. Exit code 1 if any plugin failed to load or broke its contract."""
+    import json
+
+    registry = load_plugins()
+    if fmt == "json":
+        rows = [
+            {"name": p.name, "version": p.version, "status": p.status, "provides": list(p.provides)}
+            for p in registry.plugins
+        ]
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for p in registry.plugins:
+            click.echo(f"{p.name} {p.version}: {p.status}")
+            if p.provides:
+                click.echo("  provides: " + ", ".join(p.provides))
+    sys.exit(0 if all(p.ok for p in registry.plugins) else 1)
 
 
 @main.command()

@@ -72,6 +72,9 @@ CODES: dict[str, Code] = {
         Code("R018", "duplicate-value"),
         Code("R019", "unused-definition", _W),
         Code("R020", "sample-size"),
+        Code("R021", "plugin-missing"),
+        Code("R022", "plugin-version"),
+        Code("R023", "plugin-rule-failed", _W),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),

@@ -11,6 +11,9 @@ engine can never disagree about it:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from omi_rules.expr.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT, Type
 from omi_rules.model import (
     BoolField,
@@ -26,6 +29,10 @@ from omi_rules.model import (
     Ruleset,
     Scale,
 )
+
+if TYPE_CHECKING:
+    from omi_rules.plugins.hookspecs import ConditionFunction
+    from omi_rules.plugins.manager import Registry
 
 
 def field_type(f: CaseField) -> Type:
@@ -64,8 +71,8 @@ def field_names(model: Ruleset) -> dict[str, Type]:
     return {f.id: field_type(f) for f in model.fields}
 
 
-def case_env(model: Ruleset) -> Env:
-    """Relevance conditions: case fields and earlier answers."""
+def case_env(model: Ruleset, registry: Registry | None = None) -> Env:
+    """Relevance conditions: case fields, earlier answers, and plugins' condition functions."""
     scales = {s.id: s for s in model.scales}
     questions = all_questions(model)
 
@@ -73,7 +80,15 @@ def case_env(model: Ruleset) -> Env:
         return answer_type(questions[qid], scales)
 
     answer = Function("answer", "question", returns, set(questions), "the answer given to a question for this case")
-    return Env(field_names(model), {"answer": answer}, "relevance condition")
+    functions = {"answer": answer}
+    if registry is not None:
+        for name, fn in registry.functions.items():
+            functions[name] = Function(name, fn.argument, _bind_returns(fn, model), fn.arguments(model), fn.description)
+    return Env(field_names(model), functions, "relevance condition")
+
+
+def _bind_returns(fn: ConditionFunction, model: Ruleset) -> Callable[[str], Type]:
+    return lambda arg: fn.returns(model, arg)
 
 
 def sample_env(model: Ruleset) -> Env:

@@ -196,13 +196,19 @@ def _question(lines: list[str], scored: Scored, cq: CompiledQuestion, show_cases
             lines.append("    relevant: every case")
         else:
             values = {f: sample.values[f][case] for f in cq.condition.names}
-            calls = {
-                key: (cq_answer if (cq_answer := _answer(scored, key[1], case)) is not None else None)
-                for key in cq.condition.calls
-            }
+            calls = {key: _call_value(scored, key, case) for key in cq.condition.calls}
             result, steps = explain_row(cq.condition, RowData(values, calls))
             lines.append(f"    relevant: {result}")
             lines.extend(f"      {'  ' * s.depth}{s.text} = {_show(s.value)}" for s in steps)
+
+
+def _call_value(scored: Scored, key: tuple[str, str], case: int) -> Any:
+    """A call's value for one case: an earlier answer, or a plugin function's row value."""
+    if key[0] == "answer":
+        return _answer(scored, key[1], case)
+    assert scored.compiled is not None and scored.sample is not None
+    values = {f: column[case] for f, column in scored.sample.values.items()}
+    return scored.compiled.registry.functions[key[0]].row(key[1], values)
 
 
 def _answer(scored: Scored, qid: str, case: int) -> str | None:

@@ -39,6 +39,10 @@ SemVer = Annotated[
     str,
     StringConstraints(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.\-]+)?$"),
 ]
+PluginName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100)]
+"""A plugin's name as `omi-rules plugins` lists it (its entry point name)."""
+VersionRange = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+"""A version range as pip writes it, e.g. `>=1.0,<2` (checked by `check`)."""
 IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -252,6 +256,8 @@ class BandSet(_Model):
     """What the bands grade, e.g. `Criterion conclusion`."""
     basis: Literal["rounded", "unrounded"] = "rounded"
     """Whether the band is decided on the displayed (rounded) score or the exact one."""
+    rule: Identifier = "ranges"
+    """How a score becomes a band: `ranges` (built in: min to max), or a plugin's grade rule."""
     bands: list[Band] = Field(min_length=1)
     """The bands, in any order; together they must cover 0-100 without gaps or overlaps."""
     note: Text | None = None
@@ -591,6 +597,8 @@ class Ruleset(_RulesetContent):
     """Released versions, newest first."""
     extends: Text | None = None
     """Reserved: a parent ruleset this one derives from (not yet supported)."""
+    plugins: dict[PluginName, VersionRange] = Field(default_factory=dict)
+    """Plugins the ruleset needs, with the versions it works with, e.g. `omi-rules-ippf: ">=1.0,<2"`."""
     documents: dict[Identifier, Document] = Field(default_factory=dict)
     """Published documents that `source` citations refer to."""
     include: list[Text] = Field(default_factory=list)

@@ -49,7 +49,7 @@ def as_json(diagnostics: Sequence[Diagnostic], checked: int) -> str:
     items = [
         {
             "code": d.code,
-            "name": CODES[d.code].name,
+            "name": CODES[d.code].name if d.code in CODES else "plugin-rule",
             "severity": d.severity.value,
             "message": d.message,
             "file": d.position.file,
@@ -84,7 +84,8 @@ def github(diagnostics: Sequence[Diagnostic]) -> str:
         if d.position.line:
             props.append(f"line={d.position.line}")
             props.append(f"col={d.position.col}")
-        props.append(f"title={_escape_property(d.code + ' ' + CODES[d.code].name)}")
+        name = CODES[d.code].name if d.code in CODES else "plugin-rule"
+        props.append(f"title={_escape_property(d.code + ' ' + name)}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         out.append(f"::{level} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(out)

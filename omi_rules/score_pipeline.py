@@ -20,7 +20,7 @@ from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position, Report
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, grade_criterion
-from omi_rules.engine.relevance import Evaluation, evaluate_sample
+from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.result_model import (
     Finding,
     Group,
@@ -39,6 +39,7 @@ from omi_rules.expr.types import BoolT, EnumT
 from omi_rules.expr.vector import VectorData, evaluate
 from omi_rules.model import EnumField
 from omi_rules.pipeline import check_ruleset
+from omi_rules.plugins.manager import Registry, builtin_registry
 
 
 class UsageError(Exception):
@@ -63,17 +64,24 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def prepare(ruleset: Path, cases: Path, judgements: Path | None = None, unanswered: str | None = None) -> Scored:
+def prepare(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None = None,
+    unanswered: str | None = None,
+    registry: Registry | None = None,
+) -> Scored:
     """Check the ruleset and the data and evaluate relevance; stops at the first failing stage."""
+    registry = registry or builtin_registry()
     report = Report()
     out = Scored(report)
-    loaded = check_ruleset(ruleset, report)
+    loaded = check_ruleset(ruleset, report, registry)
     out.files.update(loaded.files)
     if loaded.model is None or report.errors or report.unreadable:
         return out
-    out.compiled = compile_ruleset(loaded.model)
+    out.compiled = compile_ruleset(loaded.model, registry)
     try:
-        table = read_table(cases, str(cases))
+        table = read_table(cases, str(cases), registry.readers)
     except InputUnreadable as exc:
         report.add(exc.diagnostic)
         report.unreadable = True
@@ -99,7 +107,7 @@ def prepare(ruleset: Path, cases: Path, judgements: Path | None = None, unanswer
 
 
 def where_mask(
-    compiled: CompiledRuleset, evaluation: Evaluation, where: str | None, report: Report
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, where: str | None, report: Report
 ) -> NDArray[np.bool_] | None:
     """The cases ``--where`` selects (all cases when None); None if the condition is wrong."""
     if where is None:
@@ -117,7 +125,10 @@ def where_mask(
                 )
             )
         return None
-    calls = {key: evaluation.answers[key[1]] for key in checked.calls if key[0] == "answer"}
+    calls = {
+        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
+        for key in checked.calls
+    }
     return evaluate(checked, VectorData(evaluation.size, evaluation.columns, calls))
 
 
@@ -142,14 +153,16 @@ def score(
     where: str | None = None,
     by: str | None = None,
     unanswered: str | None = None,
+    registry: Registry | None = None,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it."""
-    out = prepare(ruleset, cases, judgements, unanswered)
+    registry = registry or builtin_registry()
+    out = prepare(ruleset, cases, judgements, unanswered, registry)
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     if compiled is None or sample is None or evaluation is None or report.errors:
         return out
     groups = group_values(compiled, by) if by else None
-    mask = where_mask(compiled, evaluation, where, report)
+    mask = where_mask(compiled, sample, evaluation, where, report)
     if mask is None:
         return out
     out.mask = mask
@@ -185,6 +198,7 @@ def score(
     model = compiled.model
     out.result = Result(
         tool={"name": "omi-rules", "version": __version__},
+        plugins=registry.versions(),
         ruleset=RulesetRef(id=model.id, version=model.version, title=model.title, sha256=compiled.sha256),
         inputs=Inputs(
             cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size),

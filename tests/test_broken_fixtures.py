@@ -69,11 +69,16 @@ def test_broken_fixture(case: dict[str, Any], tmp_path: Path, monkeypatch: pytes
 
 RULESET_PREFIXES = ("Y", "S", "R", "C")
 """Codes about rulesets; case-data codes have their own fixtures (tests/test_case_data.py)."""
+TESTED_ELSEWHERE = {"R023": "tests/test_plugins.py (needs a plugin whose check rule raises)"}
 
 
 def test_every_code_has_a_fixture() -> None:
     covered = {c["code"] for c in CASES}
-    missing = sorted(code for code in CODES if code.startswith(RULESET_PREFIXES) and code not in covered)
+    missing = sorted(
+        code
+        for code in CODES
+        if code.startswith(RULESET_PREFIXES) and code not in covered and code not in TESTED_ELSEWHERE
+    )
     assert not missing, f"codes without a broken fixture: {missing}"
 
 

@@ -22,8 +22,9 @@ from omi_rules.cli import main
 from omi_rules.diagnostics import Position, Severity
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.relevance import evaluate_sample
-from omi_rules.engine.scoring import combine_criterion, score_cases
+from omi_rules.engine.scoring import score_cases
 from omi_rules.loader import load_ruleset
+from omi_rules.plugins.builtin import weighted_summary as combine_criterion
 from omi_rules.schema_gen import render_schema
 
 from .conftest import FIXTURES, MINIMAL, ROOT

@@ -12,13 +12,17 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omi_rules.casedata.table import RawTable
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position
 from omi_rules.yamlio import decode_utf8, load_yaml
+
+if TYPE_CHECKING:
+    from omi_rules.plugins.hookspecs import Reader
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
@@ -26,28 +30,28 @@ MAX_CELL_CHARS = 10_000
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "structured", ".yaml": "structured", ".yml": "structured"}
 
 
-def read_table(path: Path, display: str | None = None) -> RawTable:
-    """Read a case file, choosing the reader by its suffix.
+def read_table(path: Path, display: str | None = None, readers: Mapping[str, Reader] | None = None) -> RawTable:
+    """Read a case file, choosing the reader by its suffix among ``readers`` (the built-in and
+    plugin readers of a registry; by default the built-in ones).
 
     Raises ``InputUnreadable`` for missing, binary, non-UTF-8, oversized or unsupported files.
     """
     name = display or str(path)
-    kind = SUFFIXES.get(path.suffix.lower())
+    reader = readers.get(path.suffix.lower()) if readers else None
+    kind = "reader" if reader is not None else SUFFIXES.get(path.suffix.lower())
     if not path.exists():
         raise InputUnreadable(make("Y001", "file not found", Position(name)))
     if path.is_dir():
         raise InputUnreadable(make("Y001", "is a folder, not a file", Position(name)))
     if kind is None:
+        known = ", ".join(sorted(readers)) if readers else ".csv, .xlsx, .json or .yaml"
         raise InputUnreadable(
-            make(
-                "D009",
-                f"cannot read '{path.suffix}' files as case data",
-                Position(name),
-                hint="use .csv, .xlsx, .json or .yaml",
-            )
+            make("D009", f"cannot read '{path.suffix}' files as case data", Position(name), hint=f"use {known}")
         )
     if path.stat().st_size > MAX_DATA_BYTES:
         raise InputUnreadable(make("D009", f"file is larger than {MAX_DATA_BYTES:,} bytes", Position(name)))
+    if reader is not None:
+        return reader.read(path, name)
     if kind == "csv":
         return read_csv(path.read_bytes(), name)
     if kind == "xlsx":

@@ -41,7 +41,7 @@ def compile_at(ctx: CheckContext, text: str, env: Env, path: PathKey) -> Checked
 
 def run(ctx: CheckContext) -> None:
     model = ctx.model
-    env = case_env(model)
+    env = case_env(model, ctx.registry)
     relevance: dict[str, tuple[PathKey, Checked]] = {}
     for path, _, _, question in ctx.questions():
         if question.relevant_if is None:

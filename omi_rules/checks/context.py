@@ -21,6 +21,7 @@ from omi_rules.model import (
     Question,
     Ruleset,
 )
+from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.yamlio import PathKey, SourceMap
 
 
@@ -38,6 +39,8 @@ class CheckContext:
     """Ids of items dropped for schema errors: references to them are not reported again."""
     complete: bool = True
     """False when loading found errors: checks that need the whole ruleset stay quiet."""
+    registry: Registry = field(default_factory=builtin_registry)
+    """The rules plugins provide (aggregations, grade rules, condition functions, ...)."""
 
     def degraded_under(self, path: PathKey) -> bool:
         """Whether anything at or below ``path`` (or a container of it) was dropped."""

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Severity
-from omi_rules.engine.scoring import AGGREGATIONS, THREAD_COMBINES
 from omi_rules.expr.checker import did_you_mean
 from omi_rules.model import Citation, Source
 from omi_rules.yamlio import PathKey
@@ -100,12 +99,17 @@ def _check_references(ctx: CheckContext) -> None:
     for path, _, jcriterion in ctx.judgement_criteria():
         if jcriterion.rule is not None and jcriterion.rule not in rules:
             _unknown(ctx, "judgement rule", jcriterion.rule, rules, path + ("rule",))
+    registry = ctx.registry
     for path, _, criterion in ctx.case_criteria():
-        if criterion.aggregation not in AGGREGATIONS:
-            _unknown(ctx, "aggregation", criterion.aggregation, set(AGGREGATIONS), path + ("aggregation",))
+        if criterion.aggregation not in registry.aggregations:
+            _unknown(ctx, "aggregation", criterion.aggregation, set(registry.aggregations), path + ("aggregation",))
     for i, thread in enumerate(m.threads):
-        if thread.combine not in THREAD_COMBINES:
-            _unknown(ctx, "thread combination", thread.combine, set(THREAD_COMBINES), ("threads", i, "combine"))
+        if thread.combine not in registry.thread_combinations:
+            known = set(registry.thread_combinations)
+            _unknown(ctx, "thread combination", thread.combine, known, ("threads", i, "combine"))
+    for i, band_set in enumerate(m.band_sets):
+        if band_set.rule not in registry.grade_rules:
+            _unknown(ctx, "grade rule", band_set.rule, set(registry.grade_rules), ("band_sets", i, "rule"))
     case_section_ids = {s.id for _, s in ctx.case_sections()}
     for i, thread in enumerate(m.threads):
         for j, section_id in enumerate(thread.select.sections):

@@ -28,6 +28,7 @@ from omi_rules.model import (
     Scale,
     Thread,
 )
+from omi_rules.plugins.manager import Registry, builtin_registry
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class CompiledRuleset:
     model: Ruleset
     sha256: str
     env: Env
+    registry: Registry
     questions: list[CompiledQuestion]
     """In dependency order: a question comes after every question its relevance reads."""
     by_id: dict[str, CompiledQuestion]
@@ -97,8 +99,10 @@ def _compile(text: str, env: Env) -> Checked:
     return result
 
 
-def compile_ruleset(model: Ruleset) -> CompiledRuleset:
-    env = case_env(model)
+def compile_ruleset(model: Ruleset, registry: Registry | None = None) -> CompiledRuleset:
+    """Compile a checked ruleset; ``registry`` gives the plugins' rules (default: built-ins)."""
+    registry = registry or builtin_registry()
+    env = case_env(model, registry)
     scales = {s.id: s for s in model.scales}
     pending: dict[str, CompiledQuestion] = {}
     case_sections = [s for s in model.sections if isinstance(s, CaseSampleSection)]
@@ -144,6 +148,7 @@ def compile_ruleset(model: Ruleset) -> CompiledRuleset:
         model=model,
         sha256=ruleset_hash(model),
         env=env,
+        registry=registry,
         questions=ordered,
         by_id={q.id: q for q in ordered},
         case_sections=case_sections,

@@ -13,6 +13,7 @@ from omi_rules.engine.result_model import BandResult, DecisionResult, JudgedCrit
 from omi_rules.expr.checker import Checked
 from omi_rules.expr.rowwise import RowData, evaluate_row
 from omi_rules.model import BandSet, JudgementCriterion, JudgementRule, Outcome, Rounding
+from omi_rules.plugins.manager import Registry
 
 
 def rounded(score: float, rounding: Rounding) -> Decimal:
@@ -25,15 +26,16 @@ def display(score: float | None, rounding: Rounding) -> str | None:
     return None if score is None else f"{rounded(score, rounding)}%"
 
 
-def band_for(score: float | None, band_set: BandSet | None, rounding: Rounding) -> BandResult | None:
-    """The band a score falls in, on the basis the band set names."""
+def band_for(
+    score: float | None, band_set: BandSet | None, rounding: Rounding, registry: Registry
+) -> BandResult | None:
+    """The band a score falls in, by the band set's grade rule, on the basis it names."""
     if score is None or band_set is None:
         return None
     value = float(rounded(score, rounding)) if band_set.basis == "rounded" else score
-    for band in band_set.bands:
-        if band.min <= value < band.max or (value == band.max == 100):
-            return BandResult(id=band.id, label=band.label, sentence=band.sentence)
-    return None
+    band_id = registry.grade_rules[band_set.rule].grade(value, band_set)
+    band = next((b for b in band_set.bands if b.id == band_id), None)
+    return None if band is None else BandResult(id=band.id, label=band.label, sentence=band.sentence)
 
 
 def first_outcome(outcomes: list[Outcome], conditions: list[Checked | None], row: RowData) -> Outcome:

@@ -38,12 +38,35 @@ class Evaluation:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def function_column(
+    compiled: CompiledRuleset,
+    sample: CaseSample,
+    key: tuple[str, str],
+    cache: dict[tuple[str, str], NDArray[Any]],
+) -> NDArray[Any]:
+    """The values of a plugin's condition function call for every case, encoded by its type.
+
+    Computed once per (function, argument) and shared by every condition that calls it.
+    """
+    if key not in cache:
+        name, arg = key
+        fn = compiled.registry.functions[name]
+        if fn.vector is not None:
+            values = list(fn.vector(arg, sample.values, sample.size))
+        else:
+            fields = list(sample.values)
+            values = [fn.row(arg, {f: sample.values[f][i] for f in fields}) for i in range(sample.size)]
+        cache[key] = encode(fn.returns(compiled.model, arg), values)
+    return cache[key]
+
+
 def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: str | None = None) -> Evaluation:
     """Evaluate relevance for every question over every case of ``sample``."""
     model = compiled.model
     columns = {f.id: encode(field_type(f), sample.values[f.id]) for f in model.fields}
     result = Evaluation(sample.size, columns)
     severity = Severity.ERROR if (unanswered or model.case_data.relevant_unanswered) == "error" else Severity.WARNING
+    plugin_calls: dict[tuple[str, str], NDArray[Any]] = {}
     excluded: list[tuple[int, str]] = []
     missing: list[tuple[int, str]] = []
     for cq in compiled.questions:
@@ -51,7 +74,12 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
         if cq.condition is None:
             mask = np.ones(sample.size, dtype=bool)
         else:
-            calls = {key: result.answers[key[1]] for key in cq.condition.calls if key[0] == "answer"}
+            calls = {
+                key: result.answers[key[1]]
+                if key[0] == "answer"
+                else function_column(compiled, sample, key, plugin_calls)
+                for key in cq.condition.calls
+            }
             mask = evaluate(cq.condition, VectorData(sample.size, columns, calls))
         result.relevant[cq.id] = mask
         result.answers[cq.id] = np.where(mask, given, -1)

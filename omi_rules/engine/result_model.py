@@ -143,7 +143,9 @@ class Result(_Model):
 
     format_version: int = 1
     tool: dict[str, str]
-    """Name and version of omi-rules, and the plugins used."""
+    """Name and version of omi-rules."""
+    plugins: dict[str, str]
+    """Third-party plugins loaded for this run, with their versions."""
     ruleset: RulesetRef
     inputs: Inputs
     where: str | None

@@ -6,7 +6,6 @@ a subgroup's scores are exactly the scores of the filtered sample (a property te
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from statistics import fmean
 
 import numpy as np
@@ -42,36 +41,10 @@ def proportion(counts: Counts) -> float | None:
     return None if counts.judged == 0 else 100.0 * counts.sufficient / counts.judged
 
 
-def combine_criterion(
-    individual: list[float], summary: float | None, w_individual: float, w_summary: float
-) -> float | None:
-    """OMI's rule: ``w_i * mean(individual) + w_s * summary``.
-
-    When one part has no judged case the other part alone is the score (its weight is
-    renormalised to 1); with neither, the criterion has no score. (Assumption: Appendix 4 does
-    not say; this never turns "nothing judged" into 0% or 100%.)
-    """
-    mean = fmean(individual) if individual else None
-    if mean is not None and summary is not None:
-        return w_individual * mean + w_summary * summary
-    return mean if mean is not None else summary
-
-
-def mean_of_questions(proportions: list[float]) -> float | None:
-    """A thread's score: the mean of its questions' proportions (Appendix 4)."""
-    return fmean(proportions) if proportions else None
-
-
-CriterionRule = Callable[[list[float], float | None, float, float], float | None]
-AGGREGATIONS: dict[str, CriterionRule] = {"weighted_summary": combine_criterion}
-"""How a criterion combines its questions, by the name a ruleset gives in ``aggregation``."""
-THREAD_COMBINES: dict[str, Callable[[list[float]], float | None]] = {"mean_of_questions": mean_of_questions}
-"""How a thread combines its questions, by the name a ruleset gives in ``combine``."""
-
-
 def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Scores:
     """Criteria, sections and threads for the cases selected by ``mask``."""
     rounding = compiled.model.rounding
+    registry = compiled.registry
     proportions: dict[str, float | None] = {}
     criteria: dict[str, CriterionResult] = {}
     sections: dict[str, SectionResult] = {}
@@ -95,7 +68,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 elif question.scored and p is not None:
                     individual.append(p)
             w = criterion.weights
-            score = AGGREGATIONS[criterion.aggregation](individual, summary, w.individual, w.summary)
+            score = registry.aggregations[criterion.aggregation].combine(individual, summary, w.individual, w.summary)
             if score is not None:
                 section_scores.append(score)
             criteria[criterion.id] = CriterionResult(
@@ -104,7 +77,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 section=section.id,
                 score=score,
                 display=display(score, rounding),
-                band=band_for(score, compiled.criterion_bands(section, criterion), rounding),
+                band=band_for(score, compiled.criterion_bands(section, criterion), rounding, registry),
                 individual_mean=fmean(individual) if individual else None,
                 summary_proportion=summary,
                 weights={"individual": w.individual, "summary": w.summary},
@@ -123,13 +96,13 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     for thread in compiled.threads:
         used = [qid for qid in compiled.thread_questions[thread.id] if proportions.get(qid) is not None]
         values = [p for qid in used if (p := proportions[qid]) is not None]
-        score = THREAD_COMBINES[thread.combine](values)
+        score = registry.thread_combinations[thread.combine].combine(values)
         threads[thread.id] = ThreadResult(
             id=thread.id,
             title=thread.title,
             score=score,
             display=display(score, rounding),
-            band=band_for(score, compiled.band_sets.get(thread.bands or ""), rounding),
+            band=band_for(score, compiled.band_sets.get(thread.bands or ""), rounding, registry),
             questions=used,
         )
     return Scores(cases=int(mask.sum()), criteria=criteria, sections=sections, threads=threads)

@@ -17,6 +17,7 @@ colour alone (each bar has its score and its conclusion written next to it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +25,7 @@ import jinja2
 
 from omi_rules.engine.result_model import Result
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
+from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import NOT_SCORED, summary_tables
 
 # --------------------------------------------------------------------------- colours
@@ -520,7 +522,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(scored_result: Result, model: Ruleset) -> str:
+def render_html(scored_result: Result, model: Ruleset, extra_sections: Sequence[ReportSection] = ()) -> str:
     """The Summary of Scores of ``scored_result`` as a self-contained HTML5 page.
 
     ``model`` is the ruleset the result was scored with: the result names each band, but the
@@ -543,4 +545,5 @@ def render_html(scored_result: Result, model: Ruleset) -> str:
         groups=group_tables(result),
         extra_tool=extra_tool,
         not_scored=NOT_SCORED,
+        extra_sections=list(extra_sections),
     )

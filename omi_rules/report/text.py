@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from omi_rules.engine.result_model import Result
+from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import summary_tables
 
 
@@ -37,8 +39,8 @@ def terminal(result: Result, width: int = 110, color: bool = False) -> str:
     return buffer.getvalue()
 
 
-def markdown(result: Result) -> str:
-    """GitHub-flavoured Markdown tables."""
+def markdown(result: Result, extra_sections: Sequence[ReportSection] = ()) -> str:
+    """GitHub-flavoured Markdown tables, then any sections plugins add."""
     lines = [f"# {_heading(result)}", ""]
     for table in summary_tables(result):
         lines.append(f"## {table.title}")
@@ -49,6 +51,15 @@ def markdown(result: Result) -> str:
             cells = [f"**{c}**" if row[0].startswith("Section ") and c else c for c in row]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines.append("")
+    for extra in extra_sections:
+        lines.extend([f"## {extra.title}", ""])
+        for paragraph in extra.paragraphs:
+            lines.extend([paragraph, ""])
+        if extra.header:
+            lines.append("| " + " | ".join(extra.header) + " |")
+            lines.append("|" + "|".join("---" for _ in extra.header) + "|")
+            lines.extend("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in extra.rows)
+            lines.append("")
     if result.findings:
         lines.append("## Findings")
         lines.append("")

@@ -1,0 +1,25 @@
+"""Plugins: the hook API (``hookspecs``), the built-in plugin and the loader (``manager``)."""
+
+from omi_rules.plugins.hookspecs import (
+    Aggregation,
+    CheckRule,
+    ConditionFunction,
+    Finding,
+    GradeRule,
+    Reader,
+    ReportSection,
+    ThreadCombination,
+    hookimpl,
+)
+
+__all__ = [
+    "Aggregation",
+    "CheckRule",
+    "ConditionFunction",
+    "Finding",
+    "GradeRule",
+    "Reader",
+    "ReportSection",
+    "ThreadCombination",
+    "hookimpl",
+]

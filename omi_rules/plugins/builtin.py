@@ -1,0 +1,100 @@
+"""omi-rules' own rules, registered through the plugin hooks like any other plugin.
+
+Keeping the built-ins behind the same hooks is what proves the hooks are sufficient: the OMI
+methodology itself uses nothing a third-party plugin could not provide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from statistics import fmean
+
+from omi_rules.casedata import readers
+from omi_rules.casedata.table import RawTable
+from omi_rules.model import BandSet
+from omi_rules.plugins.hookspecs import Aggregation, GradeRule, Reader, ThreadCombination, hookimpl
+
+
+def weighted_summary(
+    individual: list[float], summary: float | None, w_individual: float, w_summary: float
+) -> float | None:
+    """OMI's rule (Appendix 4): ``w_i * mean(individual) + w_s * summary``.
+
+    When one part has no judged case the other part alone is the score (its weight is
+    renormalised to 1); with neither, the criterion has no score. (Assumption: Appendix 4 does
+    not say; this never turns "nothing judged" into 0% or 100%.)
+    """
+    mean = fmean(individual) if individual else None
+    if mean is not None and summary is not None:
+        return w_individual * mean + w_summary * summary
+    return mean if mean is not None else summary
+
+
+def mean_of_all(individual: list[float], summary: float | None, w_individual: float, w_summary: float) -> float | None:
+    """Unweighted mean over every judged question, the summary counted like the others."""
+    parts = individual + ([summary] if summary is not None else [])
+    return fmean(parts) if parts else None
+
+
+def minimum_of_all(
+    individual: list[float], summary: float | None, w_individual: float, w_summary: float
+) -> float | None:
+    """The weakest judged question decides: a strict reading of "every aspect must be sufficient"."""
+    parts = individual + ([summary] if summary is not None else [])
+    return min(parts) if parts else None
+
+
+def mean_of_questions(proportions: list[float]) -> float | None:
+    """A thread's score: the mean of its questions' proportions (Appendix 4)."""
+    return fmean(proportions) if proportions else None
+
+
+def minimum_of_questions(proportions: list[float]) -> float | None:
+    return min(proportions) if proportions else None
+
+
+def ranges(score: float, band_set: BandSet) -> str | None:
+    """Bands as ranges: ``min <= score < max``; the band whose max is 100 includes 100."""
+    for band in band_set.bands:
+        if band.min <= score < band.max or score == band.max == 100:
+            return band.id
+    return None
+
+
+def _read_csv(path: Path, name: str) -> RawTable:
+    return readers.read_csv(path.read_bytes(), name)
+
+
+@hookimpl
+def omi_rules_aggregations() -> list[Aggregation]:
+    return [
+        Aggregation(
+            "weighted_summary", "OMI: weighted mean of individual questions and the summary question", weighted_summary
+        ),
+        Aggregation("mean", "unweighted mean of every judged question, summary included", mean_of_all),
+        Aggregation("minimum", "the lowest proportion of any judged question", minimum_of_all),
+    ]
+
+
+@hookimpl
+def omi_rules_thread_combinations() -> list[ThreadCombination]:
+    return [
+        ThreadCombination("mean_of_questions", "mean of the selected questions' proportions", mean_of_questions),
+        ThreadCombination("minimum", "the lowest proportion of the selected questions", minimum_of_questions),
+    ]
+
+
+@hookimpl
+def omi_rules_grade_rules() -> list[GradeRule]:
+    return [GradeRule("ranges", "bands from min (inclusive) to max (exclusive)", ranges)]
+
+
+@hookimpl
+def omi_rules_readers() -> list[Reader]:
+    return [
+        Reader(".csv", "comma-separated UTF-8 text", _read_csv),
+        Reader(".xlsx", "Excel workbook (first sheet, or the sheet named cases)", readers.read_xlsx),
+        Reader(".json", "JSON document {cases: [...]}", readers.read_structured),
+        Reader(".yaml", "YAML document {cases: [...]}", readers.read_structured),
+        Reader(".yml", "YAML document {cases: [...]}", readers.read_structured),
+    ]

@@ -1,0 +1,172 @@
+"""The plugin API: what a plugin can add to omi-rules, as pluggy hook specifications.
+
+A plugin is a Python package that declares an entry point in the ``omi_rules`` group pointing
+at a module (or object) with functions marked ``@hookimpl``. Each hook returns a list of
+*contributions*: small frozen dataclasses defined here. omi-rules' own behaviour (the OMI
+weighted rule, the readers for CSV and Excel, ...) is registered through the same hooks by
+``omi_rules.plugins.builtin``, so built-ins and plugins are treated alike.
+
+Hooks (all optional; implement the ones you need):
+
+* ``omi_rules_aggregations`` -- how a criterion combines its questions (``aggregation:``);
+* ``omi_rules_thread_combinations`` -- how a thread combines its questions (``combine:``);
+* ``omi_rules_grade_rules`` -- how a score becomes a band of a band set (``rule:``);
+* ``omi_rules_condition_functions`` -- functions conditions may call, typed so ``check``
+  checks every call;
+* ``omi_rules_readers`` -- case-data readers for further file types;
+* ``omi_rules_check_rules`` -- extra ``check`` rules with their own codes;
+* ``omi_rules_report_sections`` -- extra sections in the Markdown and HTML reports.
+
+See docs/plugins.md for a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from omi_rules.casedata.table import RawTable
+    from omi_rules.engine.result_model import Result
+    from omi_rules.expr.types import Type
+    from omi_rules.model import BandSet, Ruleset
+
+PROJECT = "omi_rules"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """A criterion rule: ``combine(individual, summary, w_individual, w_summary)``.
+
+    ``individual`` holds the proportions (percent) of the criterion's scored individual
+    questions that have at least one judged case; ``summary`` the summary question's, or None.
+    Return the criterion score in percent, or None when nothing was judged (never 0 or 100
+    for "nothing judged").
+    """
+
+    name: str
+    description: str
+    combine: Callable[[list[float], float | None, float, float], float | None]
+
+
+@dataclass(frozen=True)
+class ThreadCombination:
+    """A thread rule: ``combine(proportions)`` over the selected questions with judged cases."""
+
+    name: str
+    description: str
+    combine: Callable[[list[float]], float | None]
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """Turns a score into a band id of a band set: ``grade(score, band_set)`` (None: no band).
+
+    ``score`` is already rounded when the band set's basis says so.
+    """
+
+    name: str
+    description: str
+    grade: Callable[[float, BandSet], str | None]
+
+
+@dataclass(frozen=True)
+class ConditionFunction:
+    """A function conditions may call with one quoted id, e.g. ``years_since('sentence_date')``.
+
+    ``arguments(ruleset)`` lists the valid ids (None: any); ``returns(ruleset, arg)`` gives the
+    result's type (``omi_rules.expr.types``), so ``check`` can type every call;
+    ``row(arg, values)`` computes the value for one case from its field values (None =
+    empty). The engine applies ``row`` to every case; ``vector`` may do it for all cases at
+    once (``vector(arg, values_by_field, size)`` returning a sequence of values).
+    """
+
+    name: str
+    description: str
+    argument: str
+    arguments: Callable[[Ruleset], Collection[str] | None]
+    returns: Callable[[Ruleset, str], Type]
+    row: Callable[[str, Mapping[str, Any]], Any]
+    vector: Callable[[str, Mapping[str, Sequence[Any]], int], Sequence[Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Reads case data from files ending in ``suffix`` (e.g. ``.ods``) into a ``RawTable``.
+
+    ``read(path, display_name)`` raises ``omi_rules.diagnostics.InputUnreadable`` for files
+    it cannot read and reports other problems in ``RawTable.diagnostics``.
+    """
+
+    suffix: str
+    description: str
+    read: Callable[[Path, str], RawTable]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a plugin check rule, at a path in the ruleset document."""
+
+    message: str
+    path: tuple[str | int, ...]
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """An extra ``check`` rule. ``code`` must start with the plugin's prefix (e.g. ``X``-free
+    letters are reserved); ``severity`` is ``error`` or ``warning``."""
+
+    code: str
+    name: str
+    description: str
+    check: Callable[[Ruleset], Iterable[Finding]]
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section added to Markdown and HTML reports: a title, paragraphs and an optional table."""
+
+    title: str
+    paragraphs: Sequence[str] = ()
+    header: Sequence[str] = ()
+    rows: Sequence[Sequence[str]] = field(default_factory=tuple)
+
+
+class HookSpecs:
+    """The hook specifications (pluggy reads them from this class)."""
+
+    @hookspec
+    def omi_rules_aggregations(self) -> list[Aggregation]:  # type: ignore[empty-body]
+        """Criterion aggregations this plugin provides."""
+
+    @hookspec
+    def omi_rules_thread_combinations(self) -> list[ThreadCombination]:  # type: ignore[empty-body]
+        """Thread combinations this plugin provides."""
+
+    @hookspec
+    def omi_rules_grade_rules(self) -> list[GradeRule]:  # type: ignore[empty-body]
+        """Grade rules this plugin provides."""
+
+    @hookspec
+    def omi_rules_condition_functions(self) -> list[ConditionFunction]:  # type: ignore[empty-body]
+        """Functions conditions may call."""
+
+    @hookspec
+    def omi_rules_readers(self) -> list[Reader]:  # type: ignore[empty-body]
+        """Case-data readers."""
+
+    @hookspec
+    def omi_rules_check_rules(self) -> list[CheckRule]:  # type: ignore[empty-body]
+        """Extra check rules."""
+
+    @hookspec
+    def omi_rules_report_sections(self, result: Result, ruleset: Ruleset) -> list[ReportSection]:  # type: ignore[empty-body]
+        """Sections to add to a report of ``result``."""
