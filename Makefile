@@ -7,10 +7,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: example test lint typecheck pytest schemas clean
 
-$(STAMP): pyproject.toml
+PLUGINS := $(wildcard plugins/*/pyproject.toml)
+
+# The package with its test tools, and every first-party plugin (their tests run with ours).
+$(STAMP): pyproject.toml $(PLUGINS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	for plugin in $(dir $(PLUGINS)); do $(BIN)/python -m pip install --quiet -e "$$plugin" || exit 1; done
 	touch $(STAMP)
 
 ## Run the main job on the bundled example: score the North Wales 2008 sample with OMI 2008.
@@ -22,14 +26,14 @@ example: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check omi_rules tests benchmarks
-	$(BIN)/ruff format --check omi_rules tests benchmarks
+	$(BIN)/ruff check omi_rules tests benchmarks plugins
+	$(BIN)/ruff format --check omi_rules tests benchmarks plugins
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q tests $(wildcard plugins/*/tests)
 
 ## Regenerate schemas/ from the typed model (a test fails when they are stale).
 schemas: $(STAMP)
