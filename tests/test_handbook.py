@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from omi_rules.envs import all_questions, case_env, decision_env, judgement_env, sample_env
 from omi_rules.expr.checker import Checked, compile_condition
 from omi_rules.expr.types import DateT, Env, StringT
+from omi_rules.handbook.build import band_scores
 from omi_rules.handbook.english import condition_in_words, relevance_sentence, tidy
-from omi_rules.handbook.render import band_scores, markdown_text, render_handbook
+from omi_rules.handbook.render import markdown_text, render_handbook
 from omi_rules.loader import load_ruleset
 from omi_rules.model import BoolField, EnumField, Ruleset
 

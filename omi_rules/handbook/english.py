@@ -27,17 +27,25 @@ The result never contains the condition language's syntax: no operators, quotes 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
 from omi_rules.envs import all_questions, case_env
 from omi_rules.expr import nodes as n
-from omi_rules.expr.checker import Checked, compile_condition, parse_date
+from omi_rules.expr.checker import Checked, compile_condition
 from omi_rules.expr.types import BoolT, DateT, EnumT, Env, NumberT, Type
+from omi_rules.handbook.words import (
+    acronym,
+    date_words,
+    either_words,
+    fraction_percent,
+    join,
+    neither_words,
+    number_words,
+    short_question,
+    tidy,
+    value_words,
+)
 from omi_rules.model import BoolField, CaseField, EnumField, Question, Ruleset
 
 # --------------------------------------------------------------------------- logical form
@@ -90,109 +98,7 @@ def _normalise(node: n.Node, negated: bool = False) -> _Logic:
 _NEGATED_OP = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not in", "not in": "in"}
 _FLIPPED_OP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _ARITH_WORD = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
-_SHORT_QUESTION = 90
 """Longest question text quoted inside a condition before it is shortened with an ellipsis."""
-
-
-def tidy(text: str) -> str:
-    """Ruleset text made fit to sit inside a sentence: one line, typographic quotes.
-
-    Straight quotes are the condition language's string delimiters; with apostrophes turned
-    into ’ (and 'quoted words' into ‘quoted words’), a straight quote in the handbook's
-    English can only ever be leaked syntax.
-    """
-    text = " ".join(text.split())
-    text = re.sub(r"(?<=\w)'", "’", text)  # apostrophes and closing quotes after a word
-    text = re.sub(r"'(?=\w)", "‘", text)  # opening quotes before a word
-    return text.replace("'", "’")
-
-
-def value_words(value: str) -> str:
-    """A value id as words: ``very_high`` -> ``very high``."""
-    return value.replace("_", " ")
-
-
-def either_words(items: Sequence[str], word: str = "or") -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def _neither_words(items: Sequence[str]) -> str:
-    """``not a``, ``neither a nor b``, ``none of a, b or c``."""
-    if len(items) == 1:
-        return f"not {items[0]}"
-    if len(items) == 2:
-        return f"neither {items[0]} nor {items[1]}"
-    return f"none of {either_words(items)}"
-
-
-def number_words(value: float | int) -> str:
-    """A number as written in prose: no trailing ``.0``, no exponent."""
-    if isinstance(value, int):
-        return str(value)
-    return format(Decimal(repr(value)).normalize(), "f")
-
-
-def fraction_percent(fraction: float | int) -> str:
-    """A share (0.8) as a percentage (80%), computed in decimal so 0.29 is 29%, not 28.999…%."""
-    return format((Decimal(repr(fraction)) * 100).normalize(), "f") + "%"
-
-
-def date_words(text: str) -> str:
-    """``2008-01-31`` as ``31 January 2008`` (the text itself if it is not a date)."""
-    day = parse_date(text)
-    return f"{day.day} {day.strftime('%B')} {day.year}" if isinstance(day, dt.date) else text
-
-
-def short_question(text: str) -> str:
-    """A question's text short enough to quote inside a condition.
-
-    Examples in brackets ("(e.g. curfew, exclusion ...)") are dropped first, as they add the
-    most length and the least meaning; what is still too long is cut at a word with "…".
-    """
-    text = re.sub(r"\s*\((?:e\.g\.|eg|i\.e\.|for example)[^()]*\)", "", text)
-    text = tidy(text)
-    if len(text) > _SHORT_QUESTION:
-        text = text[:_SHORT_QUESTION].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text
-
-
-def _acronym(value: str, description: str) -> str | None:
-    """``SDR`` for value ``sdr`` described as "Standard delivery report ...", else None.
-
-    Value ids must be lower case, so an abbreviation loses its capitals; the description
-    proves it is one (its first words' initials spell the id) and restores them.
-    """
-    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", description)[: len(value)]).lower()
-    return value.upper() if 2 <= len(value) <= 5 and value.isalpha() and initials == value else None
-
-
-def _has_outer_comma(text: str) -> bool:
-    """Whether ``text`` has a comma outside brackets (commas inside a quoted question don't
-    confuse the reader about grouping, so they don't count)."""
-    depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(depth - 1, 0)
-        elif char == "," and depth == 0:
-            return True
-    return False
-
-
-def _join(parts: Sequence[str], word: str, compound: bool) -> str:
-    """Join clauses with ``and``/``or``, with commas or, if a clause has its own commas,
-    semicolons; compound clauses ("either ... or ...") always get a separator before the word
-    so the reader sees where each group ends."""
-    separator = "; " if any(_has_outer_comma(p) for p in parts) else ", "
-    if len(parts) == 2 and not compound and separator == ", ":
-        return f"{parts[0]} {word} {parts[1]}"
-    if not compound and separator == ", ":
-        return f"{separator.join(parts[:-1])} {word} {parts[-1]}"
-    return f"{separator.join(parts[:-1])}{separator}{word} {parts[-1]}"
 
 
 # --------------------------------------------------------------------------- the phrasebook
@@ -220,7 +126,7 @@ class Phrasebook:
             for v in f.values if isinstance(f, EnumField) else []:
                 if isinstance(v, str) or not v.description:
                     continue
-                name = _acronym(v.value, v.description)
+                name = acronym(v.value, v.description)
                 if name:
                     self.value_names[(f.id, v.value)] = name
         self._case_env: Env | None = None
@@ -311,7 +217,7 @@ class _Sentence:
             return self.leaf(item)
         parts = [self.logic(sub, nested=True) for sub in item.items]
         compound = any(isinstance(sub, _Group) for sub in item.items)
-        text = _join(parts, item.kind, compound)
+        text = join(parts, item.kind, compound)
         if not nested:
             return text
         if item.kind == "or":
@@ -442,7 +348,7 @@ class _Sentence:
             return f"{noun} is {either_words([self.value(subject, v) for v in admitted])}"
         value = self.value(subject, str(literal[0]))
         if op in ("!=", "not in"):
-            return f"{noun} is {_neither_words([self.value(subject, str(v)) for v in literal])}"
+            return f"{noun} is {neither_words([self.value(subject, str(v)) for v in literal])}"
         return f"{noun} is {'above' if op in ('>', '>=') else 'below'} {value}"  # admits nothing
 
     def value(self, subject: n.Node, value: str) -> str:
@@ -476,7 +382,7 @@ class _Sentence:
         if op == "in":
             return f"{noun} is {either_words(values)}"
         if op == "not in":
-            return f"{noun} is {_neither_words(values)}"
+            return f"{noun} is {neither_words(values)}"
         return f"{noun} {words[op].format(values[0])}"
 
     def is_percent(self, node: n.Node) -> bool:
