@@ -17,7 +17,7 @@ import click
 from omi_rules import __version__, render
 from omi_rules.diagnostics import Report
 from omi_rules.pipeline import check_ruleset
-from omi_rules.plugins.manager import load_plugins
+from omi_rules.plugins.manager import PluginFailure, load_plugins
 from omi_rules.schema_gen import SCHEMAS, render_schema
 
 EXIT_INTERNAL = 3
@@ -31,6 +31,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except PluginFailure as exc:  # the plugin's fault, not omi-rules': name it
+            if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            click.echo(
+                f"omi-rules: {exc}\nReport it to the plugin's authors; `omi-rules plugins` lists them.", err=True
+            )
+            ctx.exit(EXIT_INTERNAL)
         except Exception as exc:  # the last line of defence: exit 3, no traceback
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()

@@ -45,6 +45,8 @@ class Diagnostic:
     hint: str | None = None
     span: int = 1
     """How many characters the caret underlines (at least one)."""
+    name: str | None = None
+    """The code's short name, for codes from plugins (omi-rules' own are in ``codes.CODES``)."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.position.file, self.position.line, self.position.col, self.code, self.message)

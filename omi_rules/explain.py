@@ -86,10 +86,17 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
         elif q.scored and q.proportion is not None:
             individual.append(q.proportion)
     w = c.weights
+    compiled = scored.compiled
+    section = next(s for s in compiled.case_sections if s.id == c.section)
+    criterion = next(x for x in section.criteria if x.id == c.id)
     if individual:
         terms = " + ".join(f"{p:.2f}" for p in individual)
         lines.append(f"individual mean = ({terms}) / {len(individual)} = {_pct(c.individual_mean)}")
-    if c.individual_mean is not None and summary is not None:
+    if criterion.aggregation != "weighted_summary":
+        rule = compiled.registry.aggregations[criterion.aggregation]
+        owner = compiled.registry.owners.get(f"aggregation {rule.name}", "a plugin")
+        lines.append(f"score = {rule.name} ({rule.description}; from {owner}) = {c.score!r}")
+    elif c.individual_mean is not None and summary is not None:
         lines.append(
             f"score = {w['individual']:g} x {c.individual_mean:.4f} + {w['summary']:g} x {summary:.4f} = {c.score!r}"
         )
@@ -98,13 +105,13 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
     else:
         lines.append(f"no score: {c.note}")
     if c.score is not None:
-        compiled = scored.compiled
-        section = next(s for s in compiled.case_sections if s.id == c.section)
-        criterion = next(x for x in section.criteria if x.id == c.id)
         bands = compiled.criterion_bands(section, criterion)
         rounding = compiled.model.rounding
         lines.append(f"displayed {c.display} (rounding: {rounding.decimals} decimals, {rounding.method})")
-        if bands is not None and c.band is not None:
+        if bands is not None and c.band is not None and bands.rule != "ranges":
+            grade_rule = compiled.registry.grade_rules[bands.rule]
+            lines.append(f"band '{c.band.label}', by grade rule {grade_rule.name} ({grade_rule.description})")
+        elif bands is not None and c.band is not None:
             band = next(b for b in bands.bands if b.id == c.band.id)
             lines.append(
                 f"band '{band.label}': {band.min:g} <= {bands.basis} score < {band.max:g}"
@@ -113,12 +120,14 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
 
 
 def _thread(lines: list[str], scored: Scored, tid: str) -> None:
-    assert scored.result is not None
+    assert scored.result is not None and scored.compiled is not None
     t = scored.result.threads[tid]
+    thread = next(x for x in scored.compiled.threads if x.id == tid)
+    combination = scored.compiled.registry.thread_combinations[thread.combine]
     props = {q.id: q.proportion for c in scored.result.criteria.values() for q in c.questions}
     lines.append(f"{t.title}: {t.display or 'no score'}")
     values = [props[q] for q in t.questions if props.get(q) is not None]
-    lines.append(f"mean of {len(values)} questions' proportions = {_pct(t.score)}")
+    lines.append(f"{combination.description} ({combination.name}), over {len(values)} questions = {_pct(t.score)}")
     lines.append("  " + ", ".join(f"{q} {_pct(props[q])}" for q in t.questions))
 
 

@@ -14,6 +14,10 @@ from omi_rules.codes import CODES
 from omi_rules.diagnostics import Diagnostic, Severity
 
 
+def _name(d: Diagnostic) -> str:
+    return d.name or (CODES[d.code].name if d.code in CODES else "plugin-rule")
+
+
 def human(diagnostics: Sequence[Diagnostic], files: Mapping[str, list[str]], color: bool = False) -> str:
     """Compiler-style text: location, severity, code, message, the source line with a caret."""
     out: list[str] = []
@@ -49,7 +53,7 @@ def as_json(diagnostics: Sequence[Diagnostic], checked: int) -> str:
     items = [
         {
             "code": d.code,
-            "name": CODES[d.code].name if d.code in CODES else "plugin-rule",
+            "name": _name(d),
             "severity": d.severity.value,
             "message": d.message,
             "file": d.position.file,
@@ -84,8 +88,7 @@ def github(diagnostics: Sequence[Diagnostic]) -> str:
         if d.position.line:
             props.append(f"line={d.position.line}")
             props.append(f"col={d.position.col}")
-        name = CODES[d.code].name if d.code in CODES else "plugin-rule"
-        props.append(f"title={_escape_property(d.code + ' ' + name)}")
+        props.append(f"title={_escape_property(d.code + ' ' + _name(d))}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         out.append(f"::{level} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(out)

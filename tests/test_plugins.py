@@ -170,3 +170,44 @@ def test_report_sections_and_the_plugins_command(monkeypatch: pytest.MonkeyPatch
     assert listing.exit_code == 1
     body = json.loads(CliRunner().invoke(main, ["score", str(MINIMAL), str(CASES), "--format", "json"]).stdout)
     assert body["plugins"] == {"good": "1.2.3"}
+
+
+def test_contributions_that_no_ruleset_could_use_or_that_shadow_builtins_are_refused() -> None:
+    registry = load_plugins(
+        entry_points=(),
+        extra=[
+            ("shadows", broken.shadows_answer, "1"),
+            ("steals", broken.steals_code, "1"),
+            ("severity", broken.bad_severity, "1"),
+        ],
+    )
+    status = {p.name: p.status for p in registry.plugins}
+    assert "would hide omi-rules' own" in status["shadows"]
+    assert "not one of omi-rules' own" in status["steals"]
+    assert "must be 'error' or 'warning'" in status["severity"]
+    assert registry.functions == {} and registry.check_rules == {}
+
+
+def test_a_report_section_hook_may_take_only_some_arguments() -> None:
+    registry = load_plugins(entry_points=(), extra=[("sections", broken.result_only_section, "1")])
+    result = score(MINIMAL, CASES, registry=registry).result
+    assert result is not None
+    assert [s.title for s in registry.report_sections(result, load_minimal())] == ["Result only"]
+
+
+def load_minimal():  # type: ignore[no-untyped-def]
+    from omi_rules.loader import load_ruleset
+
+    return load_ruleset(MINIMAL).model
+
+
+def test_a_plugin_returning_an_impossible_score_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = copy_minimal(
+        tmp_path, {CRITERION_SOURCE: CRITERION_SOURCE.replace("\n", "\n        aggregation: too_high\n")}
+    )
+    registry = load_plugins(entry_points=(), extra=[("out-of-range", broken.out_of_range, "1")])
+    monkeypatch.setattr(cli, "load_plugins", lambda: registry)
+    result = CliRunner().invoke(main, ["score", str(folder), str(CASES)])
+    assert result.exit_code == 3
+    assert "plugin 'out-of-range', aggregation 'too_high', returned 150.0" in result.stderr
+    assert "bug in omi-rules" not in result.stderr

@@ -67,5 +67,5 @@ def _plugin_rules(ctx: CheckContext) -> None:
             continue
         for finding in findings:
             ctx.diagnostics.append(
-                Diagnostic(code, finding.message, ctx.at(tuple(finding.path)), severity, finding.hint)
+                Diagnostic(code, finding.message, ctx.at(tuple(finding.path)), severity, finding.hint, name=rule.name)
             )

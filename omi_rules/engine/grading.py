@@ -33,7 +33,8 @@ def band_for(
     if score is None or band_set is None:
         return None
     value = float(rounded(score, rounding)) if band_set.basis == "rounded" else score
-    band_id = registry.grade_rules[band_set.rule].grade(value, band_set)
+    rule = registry.grade_rules[band_set.rule]
+    band_id = registry.call("grade rule", rule.name, rule.grade, value, band_set)
     band = next((b for b in band_set.bands if b.id == band_id), None)
     return None if band is None else BandResult(id=band.id, label=band.label, sentence=band.sentence)
 

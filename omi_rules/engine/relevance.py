@@ -51,12 +51,16 @@ def function_column(
     if key not in cache:
         name, arg = key
         fn = compiled.registry.functions[name]
+        registry = compiled.registry
         if fn.vector is not None:
-            values = list(fn.vector(arg, sample.values, sample.size))
+            values = list(registry.call("condition function", name, fn.vector, arg, sample.values, sample.size))
         else:
             fields = list(sample.values)
-            values = [fn.row(arg, {f: sample.values[f][i] for f in fields}) for i in range(sample.size)]
-        cache[key] = encode(fn.returns(compiled.model, arg), values)
+            values = [
+                registry.call("condition function", name, fn.row, arg, {f: sample.values[f][i] for f in fields})
+                for i in range(sample.size)
+            ]
+        cache[key] = registry.call("condition function", name, encode, fn.returns(compiled.model, arg), values)
     return cache[key]
 
 

@@ -68,7 +68,8 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 elif question.scored and p is not None:
                     individual.append(p)
             w = criterion.weights
-            score = registry.aggregations[criterion.aggregation].combine(individual, summary, w.individual, w.summary)
+            rule = registry.aggregations[criterion.aggregation]
+            score = registry.score("aggregation", rule.name, rule.combine, individual, summary, w.individual, w.summary)
             if score is not None:
                 section_scores.append(score)
             criteria[criterion.id] = CriterionResult(
@@ -96,7 +97,8 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     for thread in compiled.threads:
         used = [qid for qid in compiled.thread_questions[thread.id] if proportions.get(qid) is not None]
         values = [p for qid in used if (p := proportions[qid]) is not None]
-        score = registry.thread_combinations[thread.combine].combine(values)
+        combination = registry.thread_combinations[thread.combine]
+        score = registry.score("thread combination", combination.name, combination.combine, values)
         threads[thread.id] = ThreadResult(
             id=thread.id,
             title=thread.title,

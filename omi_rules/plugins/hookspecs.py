@@ -120,8 +120,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckRule:
-    """An extra ``check`` rule. ``code`` must start with the plugin's prefix (e.g. ``X``-free
-    letters are reserved); ``severity`` is ``error`` or ``warning``."""
+    """An extra ``check`` rule with a code of the plugin's own: 2-4 capitals and 3 digits, e.g.
+    ``EX001`` (omi-rules' own codes cannot be reused). ``severity`` is ``error`` or ``warning``;
+    ``name`` is the short name shown with the code."""
 
     code: str
     name: str

@@ -12,13 +12,15 @@ CLI passes down, and tests build their own with ``extra`` plugins.
 from __future__ import annotations
 
 import importlib.metadata as metadata
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from omi_rules import __version__
+from omi_rules.codes import CODES
 from omi_rules.plugins import builtin
 from omi_rules.plugins.hookspecs import (
     PROJECT,
@@ -65,6 +67,13 @@ class PluginInfo:
         return self.status == "ok"
 
 
+class PluginFailure(Exception):
+    """A plugin's code failed or returned something impossible while scoring.
+
+    The CLI reports it naming the plugin (exit code 3), not as a bug in omi-rules.
+    """
+
+
 @dataclass
 class Registry:
     """Everything the loaded plugins provide, by name."""
@@ -77,6 +86,31 @@ class Registry:
     check_rules: dict[str, CheckRule] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     manager: pluggy.PluginManager | None = None
+    owners: dict[str, str] = field(default_factory=dict)
+    """``"<kind> <name>"`` -> the plugin that provides it, for messages."""
+
+    def score(self, kind: str, name: str, function: Callable[..., Any], *args: Any) -> float | None:
+        """Call a plugin's scoring function; its result must be a percentage (0-100) or None."""
+        value = self.call(kind, name, function, *args)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise PluginFailure(
+                f"{self._who(kind, name)} returned {value!r}; a score is a percentage from 0 to 100, or None"
+            )
+        return float(value)
+
+    def call(self, kind: str, name: str, function: Callable[..., Any], *args: Any) -> Any:
+        """Call a plugin's function, turning its exceptions into a ``PluginFailure`` naming it."""
+        try:
+            return function(*args)
+        except PluginFailure:
+            raise
+        except Exception as exc:  # the plugin's fault: say so, whatever it raised
+            raise PluginFailure(f"{self._who(kind, name)} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _who(self, kind: str, name: str) -> str:
+        return f"plugin '{self.owners.get(f'{kind} {name}', 'unknown')}', {kind} '{name}',"
 
     def plugin(self, name: str) -> PluginInfo | None:
         return next((p for p in self.plugins if p.name == name), None)
@@ -91,16 +125,42 @@ class Registry:
             return []
         sections: list[ReportSection] = []
         usable = {p.name for p in self.plugins if p.ok}
+        offered = {"result": result, "ruleset": ruleset}
         for impl in self.manager.hook.omi_rules_report_sections.get_hookimpls():
             if impl.plugin_name not in usable:
                 continue
             try:
-                produced = impl.function(result=result, ruleset=ruleset)
+                # Like pluggy, pass only the arguments the implementation asks for.
+                produced = impl.function(**{k: v for k, v in offered.items() if k in impl.argnames})
             except Exception:  # one plugin's failure must not stop the report
                 continue
             if isinstance(produced, list):
                 sections.extend(s for s in produced if isinstance(s, ReportSection))
         return sections
+
+
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""Names rulesets can refer to (the ruleset format's identifier pattern)."""
+RESERVED_FUNCTIONS = {"answer", "thread", "criterion", "section", "grade", "n", "share"}
+PLUGIN_CODE = re.compile(r"[A-Z]{2,4}[0-9]{3}")
+
+
+def _validate(item: object) -> None:
+    """Refuse contributions no ruleset could use, or that would shadow omi-rules' own."""
+    named = isinstance(item, Aggregation | ThreadCombination | GradeRule | ConditionFunction)
+    if named and not NAME.fullmatch(getattr(item, "name", "")):
+        raise ValueError(f"'{getattr(item, 'name', '')}' is not a name a ruleset can use (lower case, digits, '_')")
+    if isinstance(item, ConditionFunction) and item.name in RESERVED_FUNCTIONS:
+        raise ValueError(f"condition function '{item.name}' would hide omi-rules' own")
+    if isinstance(item, Reader) and not re.fullmatch(r"\.[a-z0-9][a-z0-9.]*", item.suffix):
+        raise ValueError(f"reader suffix '{item.suffix}' must be lower case and start with '.'")
+    if isinstance(item, CheckRule):
+        if not PLUGIN_CODE.fullmatch(item.code) or item.code in CODES:
+            raise ValueError(
+                f"check rule code '{item.code}' must be 2-4 capitals and 3 digits, not one of omi-rules' own"
+            )
+        if item.severity not in ("error", "warning"):
+            raise ValueError(f"check rule severity must be 'error' or 'warning', not '{item.severity}'")
 
 
 def builtin_registry() -> Registry:
@@ -159,6 +219,7 @@ def _load_one(manager: pluggy.PluginManager, registry: Registry, name: str, vers
                 table = getattr(registry, attribute)
                 for item in produced:
                     item_key = getattr(item, key)
+                    _validate(item)
                     if item_key in table:
                         raise ValueError(f"{kind.__name__} '{item_key}' is already provided by another plugin")
                 contributions.setdefault(attribute, []).extend(produced)
@@ -170,7 +231,9 @@ def _load_one(manager: pluggy.PluginManager, registry: Registry, name: str, vers
         key = next(k for _, a, k in _HOOKS.values() if a == attribute)
         for item in items:
             getattr(registry, attribute)[getattr(item, key)] = item
-            provides.append(f"{attribute.rstrip('s').replace('_', ' ')} {getattr(item, key)}")
+            what = f"{attribute.rstrip('s').replace('_', ' ')} {getattr(item, key)}"
+            registry.owners[what] = name
+            provides.append(what)
     if manager.hook.omi_rules_report_sections.get_hookimpls() and any(
         impl.plugin_name == name for impl in manager.hook.omi_rules_report_sections.get_hookimpls()
     ):
