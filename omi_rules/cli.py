@@ -162,6 +162,7 @@ def score(
     from omi_rules import score_pipeline
     from omi_rules.report import output as report_output
     from omi_rules.report import text as report_text
+    from omi_rules.report.tables import plugin_section_reports
 
     try:
         registry = load_plugins()
@@ -181,18 +182,20 @@ def score(
     if scored.report.diagnostics and fmt != "json":
         _print_diagnostics(scored.report, files)
     result = scored.result
+    assert scored.compiled is not None
+    extra = plugin_section_reports(result) + registry.report_sections(result, scored.compiled.model)
     if fmt == "json":
         text = report_output.as_json(result)
     elif fmt == "markdown":
         assert scored.compiled is not None
-        text = report_text.markdown(result, registry.report_sections(result, scored.compiled.model))
+        text = report_text.markdown(result, extra)
     elif fmt == "html":
         from omi_rules.report.html import render_html
 
         assert scored.compiled is not None
-        text = render_html(result, scored.compiled.model, registry.report_sections(result, scored.compiled.model))
+        text = render_html(result, scored.compiled.model, extra)
     else:
-        text = report_text.terminal(result, color=output is None and sys.stdout.isatty())
+        text = report_text.terminal(result, color=output is None and sys.stdout.isatty(), extra_sections=extra)
     if output is not None:
         report_output.write_atomic(output, text)
     else:

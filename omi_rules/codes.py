@@ -75,6 +75,7 @@ CODES: dict[str, Code] = {
         Code("R021", "plugin-missing"),
         Code("R022", "plugin-version"),
         Code("R023", "plugin-rule-failed", _W),
+        Code("R024", "plugin-section-config"),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),

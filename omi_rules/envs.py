@@ -119,7 +119,7 @@ def decision_env(model: Ruleset) -> Env:
             for jc in section.criteria:
                 rule = rules.get(jc.rule or section.rule or "")
                 grade_values[jc.id] = tuple(g.id for g in rule.grades) if rule else ()
-        else:
+        elif isinstance(section, CaseSampleSection):
             case_sections.add(section.id)
             case_criteria.update(c.id for c in section.criteria)
     number = NumberT()

@@ -16,7 +16,7 @@ what an editor shows on hover, so they are written for methodology staff.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -395,7 +395,27 @@ class JudgementSection(_Model):
     """Where the section is defined."""
 
 
-Section = Annotated[CaseSampleSection | JudgementSection, Field(discriminator="kind")]
+class PluginSection(_Model):
+    """A section scored by a kind a plugin provides, e.g. IPPF performance metrics.
+
+    `config` holds what the section kind needs (its metrics, bands, roll-up rules); the plugin
+    publishes a JSON Schema for it, and `check` validates it.
+    """
+
+    id: ItemId
+    """Section number or name, e.g. `ippf`."""
+    title: Text
+    """Section title."""
+    kind: Literal["plugin"]
+    section_kind: Identifier
+    """The plugin's section kind, e.g. `ippf_metrics` (`omi-rules plugins` lists them)."""
+    config: dict[str, Any] = Field(default_factory=dict)
+    """The section kind's settings, as its plugin documents them."""
+    source: Source
+    """Where the section is defined."""
+
+
+Section = Annotated[CaseSampleSection | JudgementSection | PluginSection, Field(discriminator="kind")]
 
 
 class Outcome(_Model):

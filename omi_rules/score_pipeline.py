@@ -28,6 +28,7 @@ from omi_rules.engine.result_model import (
     InputRef,
     Inputs,
     JudgedCriterionResult,
+    PluginSectionResult,
     Result,
     RulesetRef,
 )
@@ -37,9 +38,10 @@ from omi_rules.envs import field_type
 from omi_rules.expr.checker import Checked, compile_condition
 from omi_rules.expr.types import BoolT, EnumT
 from omi_rules.expr.vector import VectorData, evaluate
-from omi_rules.model import EnumField
+from omi_rules.model import EnumField, PluginSection
 from omi_rules.pipeline import check_ruleset
-from omi_rules.plugins.manager import Registry, builtin_registry
+from omi_rules.plugins.hookspecs import SectionScore
+from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
 
 
 class UsageError(Exception):
@@ -132,6 +134,31 @@ def where_mask(
     return evaluate(checked, VectorData(evaluation.size, evaluation.columns, calls))
 
 
+def score_plugin_sections(compiled: CompiledRuleset, sample: CaseSample) -> dict[str, PluginSectionResult]:
+    """Score each section of a plugin's kind from the case data's records."""
+    registry = compiled.registry
+    out: dict[str, PluginSectionResult] = {}
+    for section in compiled.model.sections:
+        if not isinstance(section, PluginSection):
+            continue
+        kind = registry.section_kinds[section.section_kind]
+        scored = registry.call(
+            "section kind", kind.name, kind.score, dict(section.config), sample.case_ids, sample.values
+        )
+        if not isinstance(scored, SectionScore):
+            raise PluginFailure(f"section kind '{kind.name}' returned {type(scored).__name__}, not a SectionScore")
+        out[section.id] = PluginSectionResult(
+            id=section.id,
+            title=section.title,
+            section_kind=kind.name,
+            summary=dict(scored.summary),
+            header=[str(h) for h in scored.header],
+            rows=[[str(c) for c in row] for row in scored.rows],
+            paragraphs=[str(p) for p in scored.paragraphs],
+        )
+    return out
+
+
 def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]:
     """The groups of ``--by FIELD``: each declared value (enum) or true/false (bool)."""
     fields = {f.id: f for f in compiled.model.fields}
@@ -196,6 +223,7 @@ def score(
                 members.append(Group(value=label, scores=score_cases(compiled, evaluation, selected)))
         grouping = Grouping(field=by, groups=members)
     model = compiled.model
+    plugin_sections = score_plugin_sections(compiled, sample)
     out.result = Result(
         tool={"name": "omi-rules", "version": __version__},
         plugins=registry.versions(),
@@ -217,6 +245,7 @@ def score(
         threads=scores.threads,
         grades=grades,
         decisions=decide(compiled, calls),
+        plugin_sections=plugin_sections,
         by=grouping,
         findings=[
             Finding(

@@ -69,7 +69,10 @@ def test_broken_fixture(case: dict[str, Any], tmp_path: Path, monkeypatch: pytes
 
 RULESET_PREFIXES = ("Y", "S", "R", "C")
 """Codes about rulesets; case-data codes have their own fixtures (tests/test_case_data.py)."""
-TESTED_ELSEWHERE = {"R023": "tests/test_plugins.py (needs a plugin whose check rule raises)"}
+TESTED_ELSEWHERE = {
+    "R023": "tests/test_plugins.py (needs a plugin whose check rule raises)",
+    "R024": "tests/test_plugins.py (needs a plugin that provides a section kind)",
+}
 
 
 def test_every_code_has_a_fixture() -> None:

@@ -211,3 +211,53 @@ def test_a_plugin_returning_an_impossible_score_is_named(tmp_path: Path, monkeyp
     assert result.exit_code == 3
     assert "plugin 'out-of-range', aggregation 'too_high', returned 150.0" in result.stderr
     assert "bug in omi-rules" not in result.stderr
+
+
+PLUGIN_SECTION = """  - id: tally
+    title: Records by tier
+    kind: plugin
+    section_kind: tally
+    config: {CONFIG}
+    source: {assumption: A section kind from a test plugin.}
+"""
+
+
+def test_plugin_section_kinds_are_checked_and_scored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_plugins(entry_points=(), extra=[("tally", good.tally, "1.0")])
+
+    def with_config(config: str) -> Path:
+        folder = tmp_path / f"r{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for source in MINIMAL.iterdir():
+            text = source.read_text(encoding="utf-8")
+            if source.name == "ruleset.yaml":
+                text = text.replace(
+                    "judgement_rules:\n", PLUGIN_SECTION.replace("{CONFIG}", config) + "judgement_rules:\n"
+                )
+            (folder / source.name).write_text(text, encoding="utf-8")
+        return folder
+
+    report = Report()
+    check_ruleset(with_config("{field: tier}"), report, registry)
+    assert not report.diagnostics, report.diagnostics
+    # "    config: {" puts the mapping at column 13 and a value after "field: " at column 21
+    expected = {
+        "{field: 4}": [("R024", 99, 21)],  # not a string (the kind's JSON Schema)
+        "{feld: tier}": [("R024", 99, 13), ("R024", 99, 13)],  # unknown key, and "field" missing
+        "{field: tear}": [("R024", 99, 21)],  # the kind's own check: not a declared field
+    }
+    for config, wanted in expected.items():
+        report = Report()
+        check_ruleset(with_config(config), report, registry)
+        assert sorted((d.code, d.position.line, d.position.col) for d in report.diagnostics) == wanted, config
+    report = Report()
+    check_ruleset(with_config("{field: tier}"), report, load_plugins(entry_points=()))
+    assert [d.code for d in report.diagnostics] == ["R002"]
+    scored = score(with_config("{field: tier}"), CASES, registry=registry)
+    assert scored.result is not None
+    section = scored.result.plugin_sections["tally"]
+    assert section.summary == {"records": 10, "distinct": 4}
+    assert section.rows[0] == ["1", "2"]
+    monkeypatch.setattr(cli, "load_plugins", lambda: registry)
+    out = CliRunner().invoke(main, ["score", str(with_config("{field: tier}")), str(CASES), "--format", "markdown"])
+    assert "## Records by tier" in out.stdout and "records: 10" in out.stdout

@@ -6,16 +6,54 @@ incompatible plugin is reported here, where the ruleset names it, before anythin
 
 from __future__ import annotations
 
+from jsonschema import Draft202012Validator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Diagnostic, Severity
+from omi_rules.expr.checker import did_you_mean
+from omi_rules.model import PluginSection
+from omi_rules.yamlio import PathKey
 
 
 def run(ctx: CheckContext) -> None:
     _requirements(ctx)
     _plugin_rules(ctx)
+    _plugin_sections(ctx)
+
+
+def _plugin_sections(ctx: CheckContext) -> None:
+    """A plugin section's kind must exist; its config must satisfy the kind's JSON Schema and
+    the kind's own checks (R024), each problem at its position in the config."""
+    kinds = ctx.registry.section_kinds
+    for i, section in enumerate(ctx.model.sections):
+        if not isinstance(section, PluginSection):
+            continue
+        path: PathKey = ("sections", i)
+        kind = kinds.get(section.section_kind)
+        if kind is None:
+            hint = did_you_mean(section.section_kind, set(kinds)) or (
+                f"section kinds: {', '.join(sorted(kinds))}" if kinds else "no installed plugin provides section kinds"
+            )
+            ctx.report("R002", f"unknown section kind '{section.section_kind}'", path + ("section_kind",), hint)
+            continue
+        config = dict(section.config)
+        errors = list(Draft202012Validator(dict(kind.schema)).iter_errors(config))
+        for error in errors:
+            where = path + ("config", *error.absolute_path)
+            ctx.report("R024", f"{section.section_kind}: {error.message[:300]}", where)
+        if errors or kind.validate is None:
+            continue
+        try:
+            findings = list(kind.validate(config, ctx.model))
+        except Exception as exc:  # a broken plugin check must not stop check
+            ctx.report(
+                "R023", f"section kind {kind.name} failed to check its config: {type(exc).__name__}: {exc}", path
+            )
+            continue
+        for finding in findings:
+            ctx.report("R024", finding.message, path + ("config", *finding.path), finding.hint)
 
 
 def _requirements(ctx: CheckContext) -> None:

@@ -91,6 +91,19 @@ class DecisionResult(_Model):
     sentence: str | None
 
 
+class PluginSectionResult(_Model):
+    """A section scored by a plugin's section kind (e.g. IPPF metrics)."""
+
+    id: str
+    title: str
+    section_kind: str
+    summary: dict[str, str | int | float | None]
+    """The section's named results, e.g. the area score."""
+    header: list[str]
+    rows: list[list[str]]
+    paragraphs: list[str]
+
+
 class Scores(_Model):
     """Scores of sections 1-3 for one set of cases."""
 
@@ -158,6 +171,8 @@ class Result(_Model):
     grades: dict[str, JudgedCriterionResult]
     """Section 4 grades by criterion id."""
     decisions: dict[str, DecisionResult]
+    plugin_sections: dict[str, PluginSectionResult]
+    """Sections scored by plugins' section kinds, by section id."""
     by: Grouping | None
     findings: list[Finding]
     """Warnings found while checking the data (errors stop scoring)."""

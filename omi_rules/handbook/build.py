@@ -56,6 +56,7 @@ from omi_rules.model import (
     JudgementSection,
     NumberField,
     Outcome,
+    PluginSection,
     Question,
     Rounding,
     Ruleset,
@@ -271,9 +272,12 @@ class _Builder:
 
     # ------------------------------------------------------------------ sections
 
-    def section(self, s: CaseSampleSection | JudgementSection) -> SectionView:
+    def section(self, s: CaseSampleSection | JudgementSection | PluginSection) -> SectionView:
         anchor = self.anchor("section", s.id)
         source = _required_source(s.source, self.model)
+        if isinstance(s, PluginSection):
+            how = f"Scored by the plugin section kind {s.section_kind}; its settings are in the ruleset file."
+            return SectionView(s.id, anchor, s.title, "plugin", how, source)
         if isinstance(s, JudgementSection):
             rule = self.rule_link(s.rule)
             how = "Graded from inspectors’ judgements of each criterion’s specific criteria"

@@ -46,7 +46,7 @@ from omi_rules.handbook.words import (
     tidy,
     value_words,
 )
-from omi_rules.model import BoolField, CaseField, EnumField, Question, Ruleset
+from omi_rules.model import BoolField, CaseField, EnumField, PluginSection, Question, Ruleset
 
 # --------------------------------------------------------------------------- logical form
 
@@ -118,7 +118,7 @@ class Phrasebook:
         self.scales = {s.id: s for s in model.scales}
         self.threads = {t.id: t for t in model.threads}
         self.sections = {s.id: s.title for s in model.sections}
-        self.criteria = {c.id: c.title for s in model.sections for c in s.criteria}
+        self.criteria = {c.id: c.title for s in model.sections if not isinstance(s, PluginSection) for c in s.criteria}
         self.strata = {s.field for s in model.sample.strata}
         self.value_names: dict[tuple[str, str], str] = {}
         """Enum values whose words are not just their id (abbreviations restored to capitals)."""

@@ -131,7 +131,7 @@ class SectionView:
     id: str
     anchor: str
     title: str
-    kind: Literal["case_sample", "judgement"]
+    kind: Literal["case_sample", "judgement", "plugin"]
     how: str
     source: SourceView
     case_criteria: list[CaseCriterionView] = field(default_factory=list)

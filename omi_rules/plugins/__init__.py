@@ -8,6 +8,8 @@ from omi_rules.plugins.hookspecs import (
     GradeRule,
     Reader,
     ReportSection,
+    SectionKind,
+    SectionScore,
     ThreadCombination,
     hookimpl,
 )
@@ -20,6 +22,8 @@ __all__ = [
     "GradeRule",
     "Reader",
     "ReportSection",
+    "SectionKind",
+    "SectionScore",
     "ThreadCombination",
     "hookimpl",
 ]

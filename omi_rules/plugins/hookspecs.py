@@ -15,6 +15,7 @@ Hooks (all optional; implement the ones you need):
   checks every call;
 * ``omi_rules_readers`` -- case-data readers for further file types;
 * ``omi_rules_check_rules`` -- extra ``check`` rules with their own codes;
+* ``omi_rules_section_kinds`` -- whole sections scored by the plugin (e.g. IPPF metrics);
 * ``omi_rules_report_sections`` -- extra sections in the Markdown and HTML reports.
 
 See docs/plugins.md for a worked example.
@@ -141,6 +142,34 @@ class ReportSection:
     rows: Sequence[Sequence[str]] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class SectionScore:
+    """What a plugin section kind computes: named values (machine-readable, in the JSON result)
+    and a table and paragraphs for people (in every report format)."""
+
+    summary: Mapping[str, str | int | float | None]
+    header: Sequence[str] = ()
+    rows: Sequence[Sequence[str]] = ()
+    paragraphs: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    """A kind of section a ruleset can declare with `kind: plugin` and `section_kind: <name>`.
+
+    ``schema`` is the JSON Schema (2020-12) of the section's ``config``, checked by ``check``
+    with positions. ``validate(config, ruleset)`` may report further findings (paths relative
+    to ``config``). ``score(config, record_ids, values)`` computes the section from the case
+    data: one record per row, ``values`` maps each declared field to its column of values.
+    """
+
+    name: str
+    description: str
+    schema: Mapping[str, Any]
+    score: Callable[[Mapping[str, Any], Sequence[str], Mapping[str, Sequence[Any]]], SectionScore]
+    validate: Callable[[Mapping[str, Any], Ruleset], Iterable[Finding]] | None = None
+
+
 class HookSpecs:
     """The hook specifications (pluggy reads them from this class)."""
 
@@ -167,6 +196,10 @@ class HookSpecs:
     @hookspec
     def omi_rules_check_rules(self) -> list[CheckRule]:  # type: ignore[empty-body]
         """Extra check rules."""
+
+    @hookspec
+    def omi_rules_section_kinds(self) -> list[SectionKind]:  # type: ignore[empty-body]
+        """Section kinds this plugin provides."""
 
     @hookspec
     def omi_rules_report_sections(self, result: Result, ruleset: Ruleset) -> list[ReportSection]:  # type: ignore[empty-body]

@@ -31,6 +31,7 @@ from omi_rules.plugins.hookspecs import (
     HookSpecs,
     Reader,
     ReportSection,
+    SectionKind,
     ThreadCombination,
 )
 
@@ -49,6 +50,7 @@ _HOOKS: dict[str, tuple[type, str, str]] = {
     "omi_rules_condition_functions": (ConditionFunction, "functions", "name"),
     "omi_rules_readers": (Reader, "readers", "suffix"),
     "omi_rules_check_rules": (CheckRule, "check_rules", "code"),
+    "omi_rules_section_kinds": (SectionKind, "section_kinds", "name"),
 }
 
 
@@ -84,6 +86,7 @@ class Registry:
     functions: dict[str, ConditionFunction] = field(default_factory=dict)
     readers: dict[str, Reader] = field(default_factory=dict)
     check_rules: dict[str, CheckRule] = field(default_factory=dict)
+    section_kinds: dict[str, SectionKind] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
     manager: pluggy.PluginManager | None = None
     owners: dict[str, str] = field(default_factory=dict)
@@ -147,7 +150,7 @@ PLUGIN_CODE = re.compile(r"[A-Z]{2,4}[0-9]{3}")
 
 def _validate(item: object) -> None:
     """Refuse contributions no ruleset could use, or that would shadow omi-rules' own."""
-    named = isinstance(item, Aggregation | ThreadCombination | GradeRule | ConditionFunction)
+    named = isinstance(item, Aggregation | ThreadCombination | GradeRule | ConditionFunction | SectionKind)
     if named and not NAME.fullmatch(getattr(item, "name", "")):
         raise ValueError(f"'{getattr(item, 'name', '')}' is not a name a ruleset can use (lower case, digits, '_')")
     if isinstance(item, ConditionFunction) and item.name in RESERVED_FUNCTIONS:

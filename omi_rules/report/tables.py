@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from omi_rules.engine.result_model import Result, Scores
+from omi_rules.plugins.hookspecs import ReportSection
 
 NOT_SCORED = "no judged cases"
 
@@ -65,6 +66,15 @@ def summary_tables(result: Result) -> list[Table]:
             )
         )
     return tables
+
+
+def plugin_section_reports(result: Result) -> list[ReportSection]:
+    """Sections scored by plugins, as report sections: their summary values, then their table."""
+    out = []
+    for section in result.plugin_sections.values():
+        lines = [f"{key.replace('_', ' ')}: {value}" for key, value in section.summary.items()]
+        out.append(ReportSection(section.title, [*section.paragraphs, *lines], section.header, section.rows))
+    return out
 
 
 def _group_criterion(scores: Scores, cid: str) -> str | None:

@@ -18,7 +18,9 @@ def _heading(result: Result) -> str:
     return f"Summary of Scores — {r.title} ({r.id} {r.version})"
 
 
-def terminal(result: Result, width: int = 110, color: bool = False) -> str:
+def terminal(
+    result: Result, width: int = 110, color: bool = False, extra_sections: Sequence[ReportSection] = ()
+) -> str:
     """Rich tables, rendered to text (colour only when writing to a terminal)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None)
@@ -35,6 +37,18 @@ def terminal(result: Result, width: int = 110, color: bool = False) -> str:
             bold = row[0].startswith("Section ")
             rich.add_row(*row, style="bold" if bold else None)
         console.print(rich)
+    for extra in extra_sections:
+        console.print()
+        console.print(extra.title, style="bold", markup=False)
+        for text in extra.paragraphs:
+            console.print(text, markup=False)
+        if extra.header:
+            extra_table = RichTable(show_lines=False)
+            for name in extra.header:
+                extra_table.add_column(name)
+            for extra_row in extra.rows:
+                extra_table.add_row(*[str(cell) for cell in extra_row])
+            console.print(extra_table)
     # Findings are printed on stderr with their positions by the command; not repeated here.
     return buffer.getvalue()
 

@@ -102,3 +102,35 @@ class GoodPlugin:
 
 
 plugin = GoodPlugin()
+
+
+def _tally(config: Mapping[str, Any], ids: Any, values: Mapping[str, Any]) -> Any:
+    from omi_rules.plugins import SectionScore
+
+    column = values[config["field"]]
+    counts = {str(v): sum(1 for x in column if x == v) for v in sorted({x for x in column if x is not None}, key=str)}
+    return SectionScore(
+        {"records": len(ids), "distinct": len(counts)}, ["Value", "Records"], [[k, str(n)] for k, n in counts.items()]
+    )
+
+
+def _tally_validate(config: Mapping[str, Any], ruleset: Ruleset) -> Iterable[Finding]:
+    if config["field"] not in {f.id for f in ruleset.fields}:
+        yield Finding(f"unknown field '{config['field']}'", ("field",), "name a declared case field")
+
+
+class TallyPlugin:
+    @hookimpl
+    def omi_rules_section_kinds(self) -> list[Any]:
+        from omi_rules.plugins import SectionKind
+
+        schema = {
+            "type": "object",
+            "properties": {"field": {"type": "string"}},
+            "required": ["field"],
+            "additionalProperties": False,
+        }
+        return [SectionKind("tally", "counts records by a field's value", schema, _tally, _tally_validate)]
+
+
+tally = TallyPlugin()
