@@ -7,6 +7,7 @@ The commands are thin: they parse arguments, call the pipeline and render.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -195,7 +196,9 @@ def score(
         assert scored.compiled is not None
         text = render_html(result, scored.compiled.model, extra)
     else:
-        text = report_text.terminal(result, color=output is None and sys.stdout.isatty(), extra_sections=extra)
+        on_terminal = output is None and sys.stdout.isatty()
+        width = max(80, shutil.get_terminal_size((110, 24)).columns) if on_terminal else 110
+        text = report_text.terminal(result, width=width, color=on_terminal, extra_sections=extra)
     if output is not None:
         report_output.write_atomic(output, text)
     else:

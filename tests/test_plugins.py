@@ -261,3 +261,27 @@ def test_plugin_section_kinds_are_checked_and_scored(tmp_path: Path, monkeypatch
     monkeypatch.setattr(cli, "load_plugins", lambda: registry)
     out = CliRunner().invoke(main, ["score", str(with_config("{field: tier}")), str(CASES), "--format", "markdown"])
     assert "## Records by tier" in out.stdout and "records: 10" in out.stdout
+
+
+def test_a_ruleset_of_plugin_sections_only_renders_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "only"
+    folder.mkdir()
+    (folder / "ruleset.yaml").write_text(
+        "format_version: 1\nid: only\nversion: 1.0.0\ntitle: Only a plugin section\ndescription: Test.\n"
+        "effective_from: 2008-01-01\nchangelog: [{version: 1.0.0, date: 2026-11-26, changes: [First.]}]\n"
+        "fields: [{id: tier, type: int, description: Tier.}]\n"
+        + "sections:\n"
+        + PLUGIN_SECTION.replace("{CONFIG}", "{field: tier}"),
+        encoding="utf-8",
+    )
+    data = tmp_path / "records.csv"
+    data.write_text("case_id,tier\na,1\nb,2\nc,2\n", encoding="utf-8")
+    registry = load_plugins(entry_points=(), extra=[("tally", good.tally, "1.0")])
+    monkeypatch.setattr(cli, "load_plugins", lambda: registry)
+    for fmt in ("table", "markdown", "html", "json"):
+        result = CliRunner().invoke(main, ["score", str(folder), str(data), "--format", fmt])
+        assert result.exit_code == 0, (fmt, result.output, result.stderr)
+        assert "Records by tier" in result.stdout
+        assert "Scores of sections 1-3" not in result.stdout

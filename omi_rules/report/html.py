@@ -538,7 +538,7 @@ def render_html(scored_result: Result, model: Ruleset, extra_sections: Sequence[
         model=model,
         chart=chart,
         legend=legend,
-        chart_table=chart_table(result),
+        chart_table=chart_table(result) if result.sections else None,
         conclusions=conclusions(result, model),
         grades=grades_table(result, model),
         threads=threads_table(result),

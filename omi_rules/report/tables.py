@@ -39,7 +39,8 @@ def summary_tables(result: Result) -> list[Table]:
         row += [_score(g.scores.sections[section.id].display) for g in groups]
         rows.append(row)
     where = f" (cases where {result.where})" if result.where else ""
-    tables.append(Table(f"Scores of sections 1-3{where}: {result.cases} cases", header, rows))
+    if result.sections:  # a ruleset of plugin sections only has no case-sample scores to show
+        tables.append(Table(f"Scores of sections 1-3{where}: {result.cases} cases", header, rows))
     if result.grades:
         tables.append(
             Table(
@@ -72,8 +73,10 @@ def plugin_section_reports(result: Result) -> list[ReportSection]:
     """Sections scored by plugins, as report sections: their summary values, then their table."""
     out = []
     for section in result.plugin_sections.values():
+        # The summary is for programs (JSON); people get the plugin's own paragraphs when it
+        # writes any, and the summary spelt out only when it does not.
         lines = [f"{key.replace('_', ' ')}: {value}" for key, value in section.summary.items()]
-        out.append(ReportSection(section.title, [*section.paragraphs, *lines], section.header, section.rows))
+        out.append(ReportSection(section.title, list(section.paragraphs) or lines, section.header, section.rows))
     return out
 
 
