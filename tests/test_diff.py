@@ -1,0 +1,119 @@
+"""omi-rules diff: differences in methodology terms; edits that change nothing show as none."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from omi_rules.cli import main
+from omi_rules.diff import diff_rulesets
+from omi_rules.loader import load_ruleset
+from omi_rules.model import Ruleset
+
+from .conftest import MINIMAL, ROOT
+
+OMI = ROOT / "rulesets" / "omi-2008"
+
+
+def copy(source: Path, tmp_path: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
+    folder = tmp_path / "copy"
+    shutil.copytree(source, folder)
+    for name, replacements in edits.items():
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def model(path: Path) -> Ruleset:
+    loaded = load_ruleset(path)
+    assert loaded.model is not None, loaded.diagnostics
+    return loaded.model
+
+
+def test_moving_one_band_limit_reports_exactly_that(tmp_path: Path) -> None:
+    new = copy(
+        OMI,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                ("        min: 71\n        max: 100", "        min: 72\n        max: 100"),
+                ("        min: 62\n        max: 71", "        min: 62\n        max: 72"),
+            ]
+        },
+    )
+    changes = diff_rulesets(model(OMI), model(new))
+    assert [(c.kind, c.where, c.old, c.new) for c in changes] == [
+        ("changed", ("band set conclusion", "band good", "min"), 71.0, 72.0),
+        ("changed", ("band set conclusion", "band priority", "max"), 71.0, 72.0),
+    ]
+
+
+def test_comments_key_order_formatting_and_equivalent_conditions_are_no_change(tmp_path: Path) -> None:
+    new = copy(
+        MINIMAL,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                ("# A small but complete ruleset", "# An edited comment. A small but complete ruleset"),
+                (
+                    "  - id: tier\n    type: int\n    min: 1\n    max: 4\n",
+                    "  - type: int\n    max: 4\n    id: tier\n    min: 1\n",
+                ),
+                (
+                    "relevant_if: sentence in ['custody', 'licence'] and not ppo",
+                    'relevant_if: >\n              not ppo and\n              sentence in ["licence", "custody"]',
+                ),
+                ("title: Minimal inspection", 'title: "Minimal inspection"'),
+            ]
+        },
+    )
+    assert diff_rulesets(model(MINIMAL), model(new)) == []
+
+
+def test_added_removed_and_changed_questions(tmp_path: Path) -> None:
+    new = copy(
+        MINIMAL,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                (
+                    "          - id: 1.1.3\n            text: Was the custody plan made?",
+                    "          - id: 1.1.4\n            text: Was the custody plan made?",
+                ),
+                (
+                    "relevant_if: \"answer('1.1.1') == 'yes' and roh >= 'high'\"",
+                    "relevant_if: \"answer('1.1.1') == 'yes' and roh >= 'medium'\"",
+                ),
+            ]
+        },
+    )
+    changes = diff_rulesets(model(MINIMAL), model(new))
+    summary = [(c.kind, " > ".join(c.where)) for c in changes]
+    assert summary == [
+        ("changed", "section 1 > criterion 1.1 > question 1.1.2 > relevant_if"),
+        ("removed", "section 1 > criterion 1.1 > question 1.1.3"),
+        ("added", "section 1 > criterion 1.1 > question 1.1.4"),
+    ]
+
+
+def test_cli_formats_and_exit_code(tmp_path: Path) -> None:
+    new = copy(MINIMAL, tmp_path, {"ruleset.yaml": [("    min: 1\n    max: 4\n", "    min: 1\n    max: 5\n")]})
+    result = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "json"])
+    assert result.exit_code == 0
+    body = json.loads(result.stdout)
+    assert body["changes"] == [{"kind": "changed", "where": ["field tier", "max"], "old": 4, "new": 5}]
+    assert CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--exit-code"]).exit_code == 1
+    same = CliRunner().invoke(main, ["diff", str(MINIMAL), str(MINIMAL), "--exit-code"])
+    assert same.exit_code == 0 and "no methodology change" in same.stdout
+    markdown = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "markdown"]).stdout
+    assert "| changed | field tier > max | 4 | 5 |" in markdown
+    broken = copy(MINIMAL, tmp_path / "b", {"ruleset.yaml": [("roh >= 'high'\"", "roh >= 'hihg'\"")]})
+    failed = CliRunner().invoke(main, ["diff", str(MINIMAL), str(broken)])
+    assert failed.exit_code == 1 and "error[C004]" in failed.stderr
