@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from synthetic import synthetic_table
 
 from omi_rules.casedata.validate import check_sample
 from omi_rules.engine.compiled import compile_ruleset
@@ -27,6 +26,7 @@ from omi_rules.engine.relevance import evaluate_sample
 from omi_rules.engine.scoring import score_cases
 from omi_rules.expr.rowwise import RowData, evaluate_row
 from omi_rules.loader import load_ruleset
+from omi_rules.synthetic import synthetic_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

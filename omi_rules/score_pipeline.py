@@ -72,27 +72,35 @@ def prepare(
     judgements: Path | None = None,
     unanswered: str | None = None,
     registry: Registry | None = None,
+    compiled: CompiledRuleset | None = None,
 ) -> Scored:
-    """Check the ruleset and the data and evaluate relevance; stops at the first failing stage."""
-    registry = registry or builtin_registry()
+    """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
+
+    ``compiled`` skips loading and checking the ruleset (``ruleset`` is then only a name): for
+    callers that score many samples with one checked ruleset, such as ``impact``.
+    """
+    registry = compiled.registry if compiled is not None else registry or builtin_registry()
     report = Report()
     out = Scored(report)
-    loaded = check_ruleset(ruleset, report, registry)
-    out.files.update(loaded.files)
-    if loaded.model is None or report.errors or report.unreadable:
-        return out
-    out.compiled = compile_ruleset(loaded.model, registry)
+    if compiled is None:
+        loaded = check_ruleset(ruleset, report, registry)
+        out.files.update(loaded.files)
+        if loaded.model is None or report.errors or report.unreadable:
+            return out
+        compiled = compile_ruleset(loaded.model, registry)
+    out.compiled = compiled
+    model = compiled.model
     try:
         table = read_table(cases, str(cases), registry.readers)
     except InputUnreadable as exc:
         report.add(exc.diagnostic)
         report.unreadable = True
         return out
-    sample, problems = check_sample(table, loaded.model)
+    sample, problems = check_sample(table, model)
     report.extend(problems)
     if judgements is not None:
         try:
-            checked, problems = read_judgements(judgements, loaded.model, str(judgements))
+            checked, problems = read_judgements(judgements, model, str(judgements))
         except InputUnreadable as exc:
             report.add(exc.diagnostic)
             report.unreadable = True
@@ -102,9 +110,9 @@ def prepare(
     if sample is None or report.errors:
         return out
     out.sample = sample
-    out.evaluation = evaluate_sample(out.compiled, sample, unanswered)
+    out.evaluation = evaluate_sample(compiled, sample, unanswered)
     report.extend(out.evaluation.diagnostics)
-    report.extend(check_requirements(loaded.model, sample, out.evaluation, Position(str(cases))))
+    report.extend(check_requirements(model, sample, out.evaluation, Position(str(cases))))
     return out
 
 
@@ -181,10 +189,11 @@ def score(
     by: str | None = None,
     unanswered: str | None = None,
     registry: Registry | None = None,
+    compiled: CompiledRuleset | None = None,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it."""
-    registry = registry or builtin_registry()
-    out = prepare(ruleset, cases, judgements, unanswered, registry)
+    registry = compiled.registry if compiled is not None else registry or builtin_registry()
+    out = prepare(ruleset, cases, judgements, unanswered, registry, compiled)
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     if compiled is None or sample is None or evaluation is None or report.errors:
         return out

@@ -1,12 +1,15 @@
 """Synthetic case samples for any ruleset: random field values, answers exactly where each
 question is relevant (generated in dependency order, so answer()-based relevance holds).
 
-Used by the benchmarks to build national-cycle-sized samples; not calibrated to anything.
+Used by the benchmarks to build national-cycle-sized samples and by tests that need many
+inspections (e.g. ``impact`` over a folder); not calibrated to anything.
 """
 
 from __future__ import annotations
 
+import csv
 import random
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +21,17 @@ from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.envs import field_type
 from omi_rules.expr.types import BoolT, DateT, EnumT, NumberT
 from omi_rules.expr.vector import VectorData, encode, evaluate
-from omi_rules.model import IntField, NumberField
+from omi_rules.model import IntField, NumberField, Scale
 
 
-def synthetic_table(compiled: CompiledRuleset, cases: int, seed: int = 1) -> RawTable:
-    """A ``RawTable`` of ``cases`` random, valid cases for ``compiled``."""
+def synthetic_table(
+    compiled: CompiledRuleset, cases: int, seed: int = 1, sufficient: float = 0.6, not_applicable: float = 0.15
+) -> RawTable:
+    """A ``RawTable`` of ``cases`` random, valid cases for ``compiled``.
+
+    A relevant question is answered not applicable with probability ``not_applicable`` (when
+    its scale allows it); otherwise sufficient with probability ``sufficient``.
+    """
     rng = random.Random(seed)
     model = compiled.model
     values: dict[str, list[Any]] = {}
@@ -52,8 +61,7 @@ def synthetic_table(compiled: CompiledRuleset, cases: int, seed: int = 1) -> Raw
             calls = {key: codes[key[1]] for key in cq.condition.calls if key[0] == "answer"}
             mask = evaluate(cq.condition, VectorData(cases, columns, calls))
         scale = cq.scale
-        choices = list(scale.sufficient) * 3 + list(scale.insufficient) * 2 + list(scale.not_applicable)
-        answers[cq.id] = [rng.choice(choices) if relevant else None for relevant in mask]
+        answers[cq.id] = [_answer(rng, scale, sufficient, not_applicable) if relevant else None for relevant in mask]
         codes[cq.id] = encode(cq.answer_type, answers[cq.id])
     header = [CASE_ID] + [f.id for f in model.fields] + [cq.id for cq in compiled.questions]
     table = RawTable("synthetic.csv", header, [Position("synthetic.csv", 1, i + 1) for i in range(len(header))])
@@ -65,6 +73,20 @@ def synthetic_table(compiled: CompiledRuleset, cases: int, seed: int = 1) -> Raw
         table.row_positions.append(Position("synthetic.csv", i + 2, 1))
         table.cell_positions.append([])
     return table
+
+
+def _answer(rng: random.Random, scale: Scale, sufficient: float, not_applicable: float) -> str:
+    if scale.not_applicable and rng.random() < not_applicable:
+        return rng.choice(scale.not_applicable)
+    return rng.choice(scale.sufficient) if rng.random() < sufficient else rng.choice(scale.insufficient)
+
+
+def write_csv(table: RawTable, path: Path) -> None:
+    """Write a table as the CSV layout ``omi-rules score`` reads."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.header)
+        writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
 
 
 def _cell(value: Any) -> Any:

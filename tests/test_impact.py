@@ -1,0 +1,100 @@
+"""omi-rules impact: a band limit moved in a copy of omi-2008 moves exactly the conclusions that
+cross it, on the North Wales sample and on a folder of generated inspections."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omi_rules.cli import main
+from omi_rules.engine.compiled import compile_ruleset
+from omi_rules.impact import find_samples, impact
+from omi_rules.loader import load_ruleset
+from omi_rules.score_pipeline import score
+from omi_rules.synthetic import synthetic_table, write_csv
+
+from .conftest import ROOT
+
+OMI = ROOT / "rulesets" / "omi-2008"
+NORTH_WALES = ROOT / "examples" / "north-wales-2008"
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of omi-2008 whose 'good' band starts at 73 instead of 71."""
+    folder = tmp_path_factory.mktemp("moved") / "omi"
+    shutil.copytree(OMI, folder)
+    path = folder / "ruleset.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (
+        ("        min: 71\n        max: 100", "        min: 73\n        max: 100"),
+        ("        min: 62\n        max: 71", "        min: 62\n        max: 73"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def compiled(path: Path):  # type: ignore[no-untyped-def]
+    loaded = load_ruleset(path)
+    assert loaded.model is not None
+    return compile_ruleset(loaded.model)
+
+
+def crossing(cases: Path, judgements: Path | None) -> set[str]:
+    """Criteria whose displayed score is 71% or 72%: exactly those cross the moved limit."""
+    result = score(OMI, cases, judgements).result
+    assert result is not None
+    return {f"criterion {c.id}" for c in result.criteria.values() if c.display in ("71%", "72%")}
+
+
+def test_north_wales_moves_exactly_the_conclusions_that_cross(moved: Path) -> None:
+    samples = find_samples([NORTH_WALES])
+    assert [(s.cases.name, s.judgements and s.judgements.name) for s in samples] == [("cases.csv", "judgements.yaml")]
+    result = impact(compiled(OMI), compiled(moved), samples)
+    assert not result.failed
+    conclusions = {m.target for m in result.moves if m.kind == "conclusion"}
+    assert conclusions == crossing(NORTH_WALES / "cases.csv", NORTH_WALES / "judgements.yaml") == {"criterion 1.4"}
+    move = next(m for m in result.moves if m.kind == "conclusion")
+    assert (move.old, move.new, move.because) == ("Good", "Priority for improvement", ("band limits",))
+    assert [m.kind for m in result.moves] == ["conclusion"]  # scores, threads, grades, decisions unchanged
+
+
+def test_a_folder_of_generated_inspections(moved: Path, tmp_path: Path) -> None:
+    old = compiled(OMI)
+    archive = tmp_path / "archive"
+    expected: set[tuple[str, str]] = set()
+    for area in range(6):
+        folder = archive / f"area{area}"
+        folder.mkdir(parents=True)
+        # answers around 72% sufficient, so some criteria land on 71-72% and cross the moved limit
+        write_csv(synthetic_table(old, 40, seed=area, sufficient=0.72), folder / "cases.csv")
+        expected |= {(str(folder / "cases.csv"), target) for target in crossing(folder / "cases.csv", None)}
+    assert expected, "the generated inspections must include scores that cross the moved limit"
+    result = impact(old, compiled(moved), find_samples([archive]))
+    assert len(result.scored) == 6 and not result.failed
+    found = {(m.inspection, m.target) for m in result.moves if m.kind == "conclusion"}
+    assert found == expected
+    assert all(m.kind == "conclusion" for m in result.moves)
+
+
+def test_cli_formats_and_gates(moved: Path) -> None:
+    args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0
+    assert "conclusion of criterion 1.4: Good -> Priority for improvement (because: band limits)" in text.stdout
+    assert "criterion 1.4: 1 of 1" in text.stdout
+    body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    assert body["summary"] == {"criterion 1.4": 1}
+    assert CliRunner().invoke(main, [*args, "--fail-on", "grade-change"]).exit_code == 1
+    same = CliRunner().invoke(
+        main, ["impact", str(OMI), str(OMI), "--cases", str(NORTH_WALES), "--fail-on", "score-change"]
+    )
+    assert same.exit_code == 0 and "nothing moves" in same.stdout
+    markdown = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
+    assert "| criterion 1.4 | 1 of 1 |" in markdown
