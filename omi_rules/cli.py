@@ -98,6 +98,33 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     sys.exit(report.exit_code(strict))
 
 
+def _version_in_force(ruleset: Path, date: Any) -> Path:
+    """``--as-of``: the version of RULESET's methodology in force on ``date``, among the rulesets
+    beside it (or, for a folder of versions, in it). A usage error if none is in force."""
+    from omi_rules.versions import in_force, versions
+
+    if (ruleset / "ruleset.yaml").exists():
+        folder = ruleset.parent
+        same = [v for v in versions(folder) if v.path.resolve() == ruleset.resolve()]
+        root = same[0].root if same else None
+    else:
+        folder, root = ruleset, None
+        roots = {v.root for v in versions(folder)}
+        if len(roots) > 1:
+            raise click.UsageError(
+                f"--as-of: {folder} holds several methodologies ({', '.join(sorted(roots))}); "
+                "give one of its rulesets instead, e.g. rulesets/omi-2008"
+            )
+    chosen = in_force(folder, date, root)
+    if chosen is None:
+        known = "; ".join(
+            f"{v.id} {v.version}: {v.start} to {v.end or 'now'}" for v in versions(folder) if root in (None, v.root)
+        )
+        raise click.UsageError(f"--as-of {date}: no ruleset in {folder} is in force then ({known or 'none found'})")
+    click.echo(f"using {chosen.id} {chosen.version} (in force from {chosen.start})", err=True)
+    return chosen.path
+
+
 def _text_lines(path: Path) -> list[str]:
     """Lines of a YAML/JSON input, for showing the offending line under a diagnostic.
 
@@ -144,6 +171,11 @@ def _print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
     type=click.Choice(["error", "warning"]),
     help="A relevant question left unanswered: error (default, or as the ruleset says) or warning.",
 )
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="RULESET is a folder of versions: use the one in force on this date (YYYY-MM-DD).",
+)
 def score(
     ruleset: Path,
     cases: Path,
@@ -153,6 +185,7 @@ def score(
     fmt: str,
     output: Path | None,
     unanswered: str | None,
+    as_of: Any,
 ) -> None:
     """Score a case sample: the report's Summary of Scores.
 
@@ -161,6 +194,9 @@ def score(
     """
     # Imported here so that `check` and `--help` do not pay for the engine's imports.
     from omi_rules import score_pipeline
+
+    if as_of is not None:
+        ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
     from omi_rules.report import text as report_text
     from omi_rules.report.tables import plugin_section_reports
@@ -261,6 +297,29 @@ def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
         _print_diagnostics(report, loaded.files)
         sys.exit(report.exit_code() or 1)
     text = render_handbook(loaded.model, "html" if fmt == "html" else "markdown")
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0)
+
+
+@main.command()
+@click.argument("ruleset", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+def resolve(ruleset: Path, fmt: str, output: Path | None) -> None:
+    """Print the fully resolved ruleset (part files and `extends` applied), each item with the
+    file and line it comes from. The ruleset is checked first."""
+    from omi_rules import resolve as resolve_module
+    from omi_rules.report.output import write_atomic
+
+    report = Report()
+    loaded = check_ruleset(ruleset, report, load_plugins())
+    if loaded.data is None or report.errors or report.unreadable:
+        _print_diagnostics(report, loaded.files)
+        sys.exit(report.exit_code() or 1)
+    text = resolve_module.as_json(loaded) if fmt == "json" else resolve_module.as_yaml(loaded)
     if output is not None:
         write_atomic(output, text)
     else:

@@ -25,6 +25,8 @@ class Code:
     severity: Severity = Severity.ERROR
     unreadable: bool = False
     """True when the input could not be read at all; ``check`` then exits with 2."""
+    retired: bool = False
+    """No longer reported (kept so the code is never reused with another meaning)."""
 
 
 _E = Severity.ERROR
@@ -67,7 +69,7 @@ CODES: dict[str, Code] = {
         Code("R013", "stratum-mismatch"),
         Code("R014", "field-range"),
         Code("R015", "no-grading-rule"),
-        Code("R016", "extends-unsupported", _W),
+        Code("R016", "extends-unsupported", _W, retired=True),
         Code("R017", "no-individual-questions"),
         Code("R018", "duplicate-value"),
         Code("R019", "unused-definition", _W),
@@ -76,6 +78,8 @@ CODES: dict[str, Code] = {
         Code("R022", "plugin-version"),
         Code("R023", "plugin-rule-failed", _W),
         Code("R024", "plugin-section-config"),
+        Code("R025", "extends-not-found"),
+        Code("R026", "override-conflict"),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),

@@ -97,12 +97,24 @@ def impact(
 ) -> Impact:
     """Score every sample under both rulesets and collect what moved."""
     out = Impact()
+    questions = {"old": set(old.by_id), "new": set(new.by_id)}
     for sample in samples:
         if progress is not None:
             progress(sample)
         results: list[Result] = []
-        for compiled in (old, new):
-            scored = score(Path(compiled.model.id), sample.cases, sample.judgements, compiled=compiled)
+        for which, compiled in (("old", old), ("new", new)):
+            # Data collected under one ruleset is re-scored under the other: columns of questions
+            # only the other has are ignored, and questions only this one has count as unanswered.
+            other = questions["new" if which == "old" else "old"] - questions[which]
+            scored = score(
+                Path(compiled.model.id),
+                sample.cases,
+                sample.judgements,
+                unanswered="warning",
+                compiled=compiled,
+                ignore_columns=other,
+                allow_missing_questions=True,
+            )
             if scored.result is None:
                 errors = scored.report.errors or scored.report.diagnostics
                 first = errors[0] if errors else None

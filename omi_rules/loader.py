@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
+from omi_rules.inherit import find_parent, merge_documents, parent_problem
 from omi_rules.model import Ruleset
 from omi_rules.schema_check import invalid_paths, validate, validator
 from omi_rules.yamlio import PathKey, SourceMap, YamlDocument, load_yaml
@@ -77,10 +78,12 @@ def resolve_path(path: Path) -> Path:
     return path
 
 
-def load_ruleset(path: Path) -> LoadedRuleset:
+def load_ruleset(path: Path, _extending: tuple[Path, ...] = ()) -> LoadedRuleset:
     """Load and validate a ruleset; problems come back as diagnostics, never exceptions.
 
-    Unreadable inputs (missing, binary, oversized) set ``unreadable`` so the CLI exits with 2.
+    A ruleset that ``extends`` another is resolved here (see ``omi_rules.inherit``): the
+    result is the parent with the child's overlay applied. Unreadable inputs (missing, binary,
+    oversized) set ``unreadable`` so the CLI exits with 2.
     """
     result = LoadedRuleset(path=path, data=None, source_map=SourceMap(default=Position(str(path))))
     try:
@@ -96,11 +99,21 @@ def load_ruleset(path: Path) -> LoadedRuleset:
     if main.data is None:
         return result
     result.source_map = main.source_map
-    result.diagnostics.extend(validate(main.data, "ruleset.schema.json", main.source_map))
+    extends = main.data.get("extends") if isinstance(main.data, dict) else None
+    overlay = isinstance(extends, str)
+    result.diagnostics.extend(
+        validate(main.data, "ruleset-overlay.schema.json" if overlay else "ruleset.schema.json", main.source_map)
+    )
     if not isinstance(main.data, dict):
         return result
     merged = dict(main.data)
-    _merge_parts(main, merged, result)
+    _merge_parts(main, merged, result, overlay)
+    if isinstance(extends, str):
+        resolved = _resolve_parent(main_path, extends, merged, result, _extending)
+        if resolved is None:
+            return result
+        merged = resolved
+        result.diagnostics.extend(validate(merged, "ruleset.schema.json", result.source_map))
     result.data = merged
     pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned)
     if pruned is None:
@@ -119,6 +132,28 @@ def load_ruleset(path: Path) -> LoadedRuleset:
         return result
     result.source_map = pruned_map
     return result
+
+
+def _resolve_parent(
+    main_path: Path, reference: str, child: dict[str, Any], result: LoadedRuleset, extending: tuple[Path, ...]
+) -> dict[str, Any] | None:
+    """Load the parent ``reference`` names and apply the child overlay to it (None: failed)."""
+    where = result.source_map.value(("extends",))
+    parent_path = find_parent(reference, main_path)
+    chain = (*extending, main_path.resolve())
+    if parent_path is None or parent_path.resolve() in chain:
+        result.diagnostics.append(parent_problem(reference, where, cycle=parent_path is not None))
+        return None
+    parent = load_ruleset(parent_path, chain)
+    result.files.update(parent.files)
+    result.diagnostics.extend(parent.diagnostics)
+    result.unreadable = result.unreadable or parent.unreadable
+    if parent.data is None or not parent.complete:
+        return None
+    merged, positions, problems = merge_documents(parent.data, parent.source_map, child, result.source_map)
+    result.diagnostics.extend(problems)
+    result.source_map = positions
+    return merged
 
 
 def _prune_to_schema(
@@ -221,7 +256,7 @@ def prune(data: Any, source_map: SourceMap, remove: set[PathKey], pruned: Pruned
     return copy(data, (), ()), new_map
 
 
-def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRuleset) -> None:
+def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRuleset, overlay: bool = False) -> None:
     """Append each included part's lists to ``merged`` (problems go to ``result``)."""
     includes = merged.get("include")
     if not isinstance(includes, list):
@@ -267,7 +302,8 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
         result.diagnostics.extend(part.diagnostics)
         if part.data is None:
             continue
-        errors = validate(part.data, "ruleset-part.schema.json", part.source_map)
+        schema = "ruleset-part-overlay.schema.json" if overlay else "ruleset-part.schema.json"
+        errors = validate(part.data, schema, part.source_map)
         result.diagnostics.extend(errors)
         if not isinstance(part.data, dict):
             continue

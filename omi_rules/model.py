@@ -616,7 +616,7 @@ class Ruleset(_RulesetContent):
     changelog: list[ChangelogEntry] = Field(min_length=1)
     """Released versions, newest first."""
     extends: Text | None = None
-    """Reserved: a parent ruleset this one derives from (not yet supported)."""
+    """The parent ruleset this one derives from: a path, an id, or `id@version` (see the reference)."""
     plugins: dict[PluginName, VersionRange] = Field(default_factory=dict)
     """Plugins the ruleset needs, with the versions it works with, e.g. `omi-rules-ippf: ">=1.0,<2"`."""
     documents: dict[Identifier, Document] = Field(default_factory=dict)

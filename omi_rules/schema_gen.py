@@ -26,10 +26,22 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "judgements.schema.json": JudgementsDocument,
     "result.schema.json": Result,
 }
+OVERLAYS: dict[str, str] = {
+    "ruleset-overlay.schema.json": "ruleset.schema.json",
+    "ruleset-part-overlay.schema.json": "ruleset-part.schema.json",
+}
+"""Schemas for rulesets that ``extends`` another: every key optional (only what changes is
+written), and ``remove: true`` on an item with an id removes it."""
+PUBLISHED = [*SCHEMAS, *OVERLAYS]
 
 
 def build_schema(name: str) -> dict[str, Any]:
-    """Return the JSON Schema (2020-12) for one of ``SCHEMAS``."""
+    """Return the JSON Schema (2020-12) for one of ``SCHEMAS`` or ``OVERLAYS``."""
+    if name in OVERLAYS:
+        relaxed = build_schema(OVERLAYS[name])
+        relaxed["$id"] = SCHEMA_BASE_URL + name
+        _overlay(relaxed)
+        return relaxed
     model = SCHEMAS[name]
     # A result is something we write (serialization); everything else is something we read.
     if name == "result.schema.json":
@@ -43,6 +55,25 @@ def build_schema(name: str) -> dict[str, Any]:
     }
     schema.update(body)
     return schema
+
+
+def _overlay(node: Any) -> None:
+    """Relax a schema for overlays: nothing required; ids can be removed with ``remove: true``."""
+    if isinstance(node, dict):
+        node.pop("required", None)
+        if "oneOf" in node:  # without required discriminators several branches may match
+            node["anyOf"] = node.pop("oneOf")
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "id" in properties and node.get("additionalProperties") is False:
+            properties["remove"] = {
+                "const": True,
+                "description": "Remove the item with this id that the parent ruleset defines.",
+            }
+        for value in node.values():
+            _overlay(value)
+    elif isinstance(node, list):
+        for value in node:
+            _overlay(value)
 
 
 def _name_patterns(node: Any) -> None:
@@ -73,7 +104,7 @@ def render_schema(name: str) -> str:
 def write_schemas(folder: Path) -> list[Path]:
     """Write every schema into ``folder`` (``make schemas``)."""
     written = []
-    for name in SCHEMAS:
+    for name in PUBLISHED:
         target = folder / name
         target.write_text(render_schema(name), encoding="utf-8")
         written.append(target)

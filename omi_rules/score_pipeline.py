@@ -6,6 +6,7 @@ found an error, so a result is never computed from data with known problems.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def prepare(
     unanswered: str | None = None,
     registry: Registry | None = None,
     compiled: CompiledRuleset | None = None,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
 ) -> Scored:
     """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
 
@@ -96,7 +99,7 @@ def prepare(
         report.add(exc.diagnostic)
         report.unreadable = True
         return out
-    sample, problems = check_sample(table, model)
+    sample, problems = check_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:
         try:
@@ -190,10 +193,12 @@ def score(
     unanswered: str | None = None,
     registry: Registry | None = None,
     compiled: CompiledRuleset | None = None,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it."""
     registry = compiled.registry if compiled is not None else registry or builtin_registry()
-    out = prepare(ruleset, cases, judgements, unanswered, registry, compiled)
+    out = prepare(ruleset, cases, judgements, unanswered, registry, compiled, ignore_columns, allow_missing_questions)
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     if compiled is None or sample is None or evaluation is None or report.errors:
         return out

@@ -35,6 +35,7 @@ def apply_edit(folder: Path, edit: dict[str, Any]) -> None:
         assert count == 1, f"fixture edit must match exactly once, matched {count}: {edit['replace']!r}"
         target.write_text(text.replace(edit["replace"], edit["with"]), encoding="utf-8")
     if "write" in edit:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(edit["write"], encoding="utf-8")
     if "write_hex" in edit:
         target.write_bytes(bytes.fromhex(edit["write_hex"]))
@@ -80,7 +81,10 @@ def test_every_code_has_a_fixture() -> None:
     missing = sorted(
         code
         for code in CODES
-        if code.startswith(RULESET_PREFIXES) and code not in covered and code not in TESTED_ELSEWHERE
+        if code.startswith(RULESET_PREFIXES)
+        and code not in covered
+        and code not in TESTED_ELSEWHERE
+        and not CODES[code].retired
     )
     assert not missing, f"codes without a broken fixture: {missing}"
 

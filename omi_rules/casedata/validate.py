@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,8 +163,18 @@ def _range(low: Any, high: Any) -> str:
     return f"{low if low is not None else '...'}-{high if high is not None else '...'}"
 
 
-def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, list[Diagnostic]]:
-    """Validate ``table`` against ``model``; the sample is None when there are errors."""
+def check_sample(
+    table: RawTable,
+    model: Ruleset,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
+) -> tuple[CaseSample | None, list[Diagnostic]]:
+    """Validate ``table`` against ``model``; the sample is None when there are errors.
+
+    ``ignore_columns`` and ``allow_missing_questions`` serve ``impact``, which re-scores last
+    cycle's data under a changed ruleset: columns of questions the change removed are ignored,
+    and questions it added are treated as never answered.
+    """
     out: list[Diagnostic] = list(table.diagnostics)
     if not table.header:
         return None, out
@@ -178,6 +189,8 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
             out.append(make("D012", f"column {index + 1} has no header", position))
         elif name in columns:
             out.append(make("D012", f"column '{name}' appears twice", position, hint="rename or remove one"))
+        elif name in ignore_columns:
+            continue
         elif name not in known:
             column_hint = did_you_mean(name, known) or "columns are case_id, the ruleset's case fields and question ids"
             out.append(make("D001", f"unknown column '{name}'", position, column_hint, span=len(name)))
@@ -190,7 +203,7 @@ def check_sample(table: RawTable, model: Ruleset) -> tuple[CaseSample | None, li
         if fid not in columns and f.required:
             out.append(make("D002", f"no column for case field '{fid}'", header_start))
     for qid in questions:
-        if qid not in columns:
+        if qid not in columns and not allow_missing_questions:
             out.append(
                 make("D002", f"no column for question '{qid}'", header_start, hint="add it, empty if never answered")
             )

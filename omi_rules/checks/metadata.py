@@ -36,12 +36,6 @@ def run(ctx: CheckContext) -> None:
             ("version",),
             "add an entry under 'changelog' saying what changed",
         )
-    if m.extends is not None:
-        ctx.report(
-            "R016",
-            "'extends' is reserved: inheritance is not supported yet, so it is ignored",
-            ("extends",),
-        )
     for i, f in enumerate(m.fields):
         path: PathKey = ("fields", i)
         if isinstance(f, IntField | NumberField) and f.min is not None and f.max is not None and f.min > f.max:
