@@ -33,7 +33,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q tests $(wildcard plugins/*/tests)
+	$(BIN)/python -m pytest -q tests $(wildcard plugins/*/tests) rulesets
 
 ## Regenerate schemas/ from the typed model (a test fails when they are stale).
 schemas: $(STAMP)

@@ -6,7 +6,7 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
-judgements.
+judgements, ``T`` ruleset tests.
 """
 
 from __future__ import annotations
@@ -111,6 +111,9 @@ CODES: dict[str, Code] = {
         Code("J003", "invalid-judgement"),
         Code("J004", "missing-judgement"),
         Code("J005", "malformed-judgements"),
+        # -- ruleset tests
+        Code("T001", "malformed-test-file"),
+        Code("T002", "test-failed"),
     ]
 }
 

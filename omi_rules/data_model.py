@@ -3,9 +3,11 @@ judgements. Their JSON Schemas are generated from these models like the ruleset'
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from omi_rules.model import IsoDate, ItemId, RulesetId, Text
+from omi_rules.model import Identifier, IsoDate, ItemId, RulesetId, Text
 
 Cell = str | int | float | bool | None
 
@@ -53,3 +55,73 @@ class JudgementsDocument(_Model):
     """Optional: when the judgements were agreed."""
     judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]]
     """For each judged criterion (e.g. `4.1`), each specific criterion's judgement."""
+
+
+# --------------------------------------------------------------------------- ruleset tests
+
+
+class QuestionExpectation(_Model):
+    """Expected counts and proportion of one question (omit what you do not want to check)."""
+
+    relevant: int | None = None
+    answered: int | None = None
+    judged: int | None = None
+    sufficient: int | None = None
+    proportion: float | None = None
+    """Percent of judged cases that were sufficient."""
+
+
+class CriterionExpectation(_Model):
+    """Expected score (percent; null = no judged case) and/or band of a criterion."""
+
+    score: float | None = None
+    band: Identifier | None = None
+    no_score: bool = False
+    """True to expect that the criterion has no score (nothing judged)."""
+
+
+class Expectations(_Model):
+    """What a test expects of the result; only what is listed is checked."""
+
+    criteria: dict[ItemId, float | CriterionExpectation] = Field(default_factory=dict)
+    """Criterion id -> score (percent), or score/band/no_score."""
+    questions: dict[ItemId, QuestionExpectation] = Field(default_factory=dict)
+    sections: dict[ItemId, float] = Field(default_factory=dict)
+    threads: dict[Identifier, float] = Field(default_factory=dict)
+    grades: dict[ItemId, Identifier] = Field(default_factory=dict)
+    """Judged criterion id -> grade id (e.g. partly_met)."""
+    decisions: dict[Identifier, Identifier] = Field(default_factory=dict)
+    """Decision id -> outcome id."""
+
+
+class RulesetTest(_Model):
+    """One test: a small sample (inline or a file), and what its scores must be."""
+
+    name: Text
+    """What the test shows, in a sentence."""
+    cases: list[CaseRow] | None = None
+    """Inline cases, as in a case-data document."""
+    cases_file: Text | None = None
+    """Or a case file, relative to the test file."""
+    judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]] | None = None
+    """Inline section 4 judgements."""
+    judgements_file: Text | None = None
+    """Or a judgements file, relative to the test file."""
+    where: Text | None = None
+    """Score only the cases matching this condition."""
+    unanswered: Literal["error", "warning"] | None = None
+    """As `score --unanswered`."""
+    tolerance: float = Field(default=0.005, ge=0)
+    """How far (in percentage points) a score may be from the expected one."""
+    expect: Expectations
+    """The expected results."""
+
+
+class RulesetTestFile(_Model):
+    """A file of ruleset tests (`*.test.yaml`, usually in the ruleset's `tests/` folder)."""
+
+    ruleset: Text | None = None
+    """The ruleset under test, relative to this file (default: the nearest folder above with a
+    ruleset.yaml)."""
+    tests: list[RulesetTest] = Field(min_length=1)
+    """The tests."""

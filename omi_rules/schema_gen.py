@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from omi_rules.data_model import CaseDataDocument, JudgementsDocument
+from omi_rules.data_model import CaseDataDocument, JudgementsDocument, RulesetTestFile
 from omi_rules.engine.result_model import Result
 from omi_rules.model import Ruleset, RulesetPart
 
@@ -25,6 +25,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "case-data.schema.json": CaseDataDocument,
     "judgements.schema.json": JudgementsDocument,
     "result.schema.json": Result,
+    "ruleset-tests.schema.json": RulesetTestFile,
 }
 OVERLAYS: dict[str, str] = {
     "ruleset-overlay.schema.json": "ruleset.schema.json",

@@ -9,13 +9,15 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from omi_rules import __version__
-from omi_rules.casedata.judgements import Judgements, read_judgements
+from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
+from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, check_sample
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position, Report
@@ -43,6 +45,7 @@ from omi_rules.model import EnumField, PluginSection
 from omi_rules.pipeline import check_ruleset
 from omi_rules.plugins.hookspecs import SectionScore
 from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
+from omi_rules.yamlio import SourceMap
 
 
 class UsageError(Exception):
@@ -76,8 +79,13 @@ def prepare(
     compiled: CompiledRuleset | None = None,
     ignore_columns: Collection[str] = (),
     allow_missing_questions: bool = False,
+    table: RawTable | None = None,
+    judgements_data: tuple[Any, SourceMap] | None = None,
 ) -> Scored:
     """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
+
+    ``table`` and ``judgements_data`` give data already read (a ruleset test's inline cases
+    and judgements) instead of ``cases`` and ``judgements`` files.
 
     ``compiled`` skips loading and checking the ruleset (``ruleset`` is then only a name): for
     callers that score many samples with one checked ruleset, such as ``impact``.
@@ -93,12 +101,13 @@ def prepare(
         compiled = compile_ruleset(loaded.model, registry)
     out.compiled = compiled
     model = compiled.model
-    try:
-        table = read_table(cases, str(cases), registry.readers)
-    except InputUnreadable as exc:
-        report.add(exc.diagnostic)
-        report.unreadable = True
-        return out
+    if table is None:
+        try:
+            table = read_table(cases, str(cases), registry.readers)
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
     sample, problems = check_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:
@@ -108,6 +117,10 @@ def prepare(
             report.add(exc.diagnostic)
             report.unreadable = True
             return out
+        report.extend(problems)
+        out.judgements = checked
+    elif judgements_data is not None:
+        checked, problems = check_judgements(judgements_data[0], judgements_data[1], model, str(cases))
         report.extend(problems)
         out.judgements = checked
     if sample is None or report.errors:
@@ -195,10 +208,23 @@ def score(
     compiled: CompiledRuleset | None = None,
     ignore_columns: Collection[str] = (),
     allow_missing_questions: bool = False,
+    table: RawTable | None = None,
+    judgements_data: tuple[Any, SourceMap] | None = None,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it."""
     registry = compiled.registry if compiled is not None else registry or builtin_registry()
-    out = prepare(ruleset, cases, judgements, unanswered, registry, compiled, ignore_columns, allow_missing_questions)
+    out = prepare(
+        ruleset,
+        cases,
+        judgements,
+        unanswered,
+        registry,
+        compiled,
+        ignore_columns,
+        allow_missing_questions,
+        table,
+        judgements_data,
+    )
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     if compiled is None or sample is None or evaluation is None or report.errors:
         return out

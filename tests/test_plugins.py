@@ -78,7 +78,7 @@ THREAD_SELECT = '    select: {tags: [roh], sections: ["1"]}'
 def copy_minimal(tmp_path: Path, replacements: dict[str, str]) -> Path:
     folder = tmp_path / "r"
     folder.mkdir()
-    for source in MINIMAL.iterdir():
+    for source in MINIMAL.glob("*.yaml"):
         text = source.read_text(encoding="utf-8")
         if source.name == "ruleset.yaml":
             for old, new in replacements.items():
@@ -228,7 +228,7 @@ def test_plugin_section_kinds_are_checked_and_scored(tmp_path: Path, monkeypatch
     def with_config(config: str) -> Path:
         folder = tmp_path / f"r{len(list(tmp_path.iterdir()))}"
         folder.mkdir()
-        for source in MINIMAL.iterdir():
+        for source in MINIMAL.glob("*.yaml"):
             text = source.read_text(encoding="utf-8")
             if source.name == "ruleset.yaml":
                 text = text.replace(

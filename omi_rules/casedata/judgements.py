@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
 from omi_rules.expr.checker import did_you_mean
 from omi_rules.model import JudgementSection, Ruleset
 from omi_rules.schema_check import validate
-from omi_rules.yamlio import PathKey, load_yaml
+from omi_rules.yamlio import PathKey, SourceMap, load_yaml
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Judgement:
     value: str
     evidence: str | None
     position: Position
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    data: Any
+    source_map: SourceMap
 
 
 @dataclass
@@ -51,6 +58,15 @@ def read_judgements(
         if not out:
             out.append(make("J005", "the judgements file is empty", Position(name, 1, 1)))
         return None, out
+    return check_judgements(doc.data, doc.source_map, model, name, out)
+
+
+def check_judgements(
+    data: Any, source_map: SourceMap, model: Ruleset, name: str, out: list[Diagnostic] | None = None
+) -> tuple[Judgements | None, list[Diagnostic]]:
+    """Check judgements already loaded (from a file, or written inline in a ruleset test)."""
+    out = out if out is not None else []
+    doc = _Loaded(data, source_map)
     problems = validate(doc.data, "judgements.schema.json", doc.source_map)
     out.extend(make("J005", d.message, d.position, d.hint) for d in problems)
     if problems:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from omi_rules.casedata.table import RawTable
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position
-from omi_rules.yamlio import decode_utf8, load_yaml
+from omi_rules.yamlio import PathKey, SourceMap, decode_utf8, load_yaml
 
 if TYPE_CHECKING:
     from omi_rules.plugins.hookspecs import Reader
@@ -212,20 +212,26 @@ def read_structured(path: Path, name: str) -> RawTable:
     table.diagnostics.extend(make("D012", d.message, d.position, d.hint) for d in problems)
     if problems:
         return table
-    cases: list[dict[str, Any]] = doc.data["cases"]
+    return table_from_cases(doc.data["cases"], doc.source_map, ("cases",), name)
+
+
+def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: PathKey, name: str) -> RawTable:
+    """A table from case mappings already loaded (a JSON/YAML case file, or a ruleset test's
+    inline cases at path ``at`` of its document), keeping every value's position."""
+    table = RawTable(name, [], [])
     if not cases:
-        table.diagnostics.append(make("D008", "the document lists no cases", doc.source_map.value(("cases",))))
+        table.diagnostics.append(make("D008", "no cases are listed", source_map.value(at)))
         return table
     header: list[str] = []
     for case in cases:
         header.extend(key for key in case if key not in header)
     table.header = header
-    table.header_positions = [doc.source_map.key(("cases", 0, key)) for key in header]
+    table.header_positions = [source_map.key((*at, 0, key)) for key in header]
     for i, case in enumerate(cases):
         table.rows.append([case.get(key) for key in header])
-        row_position = doc.source_map.value(("cases", i))
+        row_position = source_map.value((*at, i))
         table.row_positions.append(row_position)
         table.cell_positions.append(
-            [doc.source_map.value(("cases", i, key)) if key in case else row_position for key in header]
+            [source_map.value((*at, i, key)) if key in case else row_position for key in header]
         )
     return table

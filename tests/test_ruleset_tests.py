@@ -1,0 +1,73 @@
+"""YAML ruleset tests: the runner, its failure reports, coverage, and collection by pytest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from omi_rules.cli import main
+
+from .conftest import MINIMAL, ROOT
+
+MINIMAL_TESTS = MINIMAL / "tests" / "minimal.test.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["test", *args])
+    return result.exit_code, result.stdout
+
+
+def test_the_bundled_tests_pass_with_full_condition_and_band_coverage() -> None:
+    code, out = run(str(ROOT / "rulesets" / "omi-2008"), str(MINIMAL_TESTS), "--coverage")
+    assert code == 0, out
+    assert "3 passed, 0 failed" in out
+    assert "  conditions: 100.0%" in out and "  bands: 100.0%" in out
+
+
+def test_fail_under(tmp_path: Path) -> None:
+    code, out = run(str(ROOT / "rulesets" / "omi-2008"), "--fail-under", "99.9")
+    assert code == 1 and "coverage is below 99.9%" in out
+    assert run(str(ROOT / "rulesets" / "omi-2008"), "--fail-under", "90")[0] == 0
+
+
+def test_a_failure_shows_expected_actual_position_and_the_explain_trail(tmp_path: Path) -> None:
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    for source in MINIMAL.glob("*.yaml"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "tests").mkdir()
+    text = MINIMAL_TESTS.read_text(encoding="utf-8").replace(
+        '"1.1": {score: 90, band: good}', '"1.1": {score: 80, band: priority}'
+    )
+    (folder / "tests" / "failing.test.yaml").write_text(text, encoding="utf-8")
+    code, out = run(str(folder))
+    assert code == 1
+    expected = "criterion 1.1: score expected 80 ± 0.005, got 90.0000; band expected priority, got good"
+    assert f"failing.test.yaml:11:16: error[T002]: {expected}" in out
+    assert "score = 0.8 x 100.0000 + 0.2 x 50.0000 = 90.0" in out  # the explain trail
+    assert "0 passed, 1 failed" in out
+
+
+def test_a_malformed_test_file_is_t001(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.test.yaml"
+    bad.write_text(
+        f"ruleset: {MINIMAL}\ntests:\n  - name: no expectations\n    cases: []\n    expct: {{}}\n", encoding="utf-8"
+    )
+    code, out = run(str(bad))
+    assert code == 1
+    assert "error[T001]" in out and "expct" in out
+
+
+def test_pytest_collects_yaml_tests() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "rulesets/omi-2008/tests", str(MINIMAL_TESTS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3 passed" in proc.stdout
