@@ -92,6 +92,8 @@ class Expectations(_Model):
     """Judged criterion id -> grade id (e.g. partly_met)."""
     decisions: dict[Identifier, Identifier] = Field(default_factory=dict)
     """Decision id -> outcome id."""
+    headlines: dict[Identifier, float] = Field(default_factory=dict)
+    """Headline id -> score (percent)."""
 
 
 class RulesetTest(_Model):

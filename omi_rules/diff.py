@@ -36,6 +36,7 @@ LABELS = {
     "minimums": "minimum",
     "strata": "stratum",
     "changelog": "changelog entry",
+    "headlines": "headline",
 }
 
 
@@ -55,11 +56,21 @@ class Change:
 
 def diff_rulesets(old: Ruleset, new: Ruleset) -> list[Change]:
     """Every methodology difference between ``old`` and ``new`` (empty: no change)."""
-    a = old.model_dump(mode="json", exclude={"include"})
-    b = new.model_dump(mode="json", exclude={"include"})
+    a = _identity_first(old.model_dump(mode="json", exclude={"include"}))
+    b = _identity_first(new.model_dump(mode="json", exclude={"include"}))
     changes: list[Change] = []
     _diff(a, b, (), changes, key="")
     return changes
+
+
+IDENTITY = ("format_version", "id", "version", "extends", "title", "description", "effective_from", "effective_to")
+
+
+def _identity_first(document: dict[str, Any]) -> dict[str, Any]:
+    """Report identity and dates before the methodology's content."""
+    ordered = {k: document[k] for k in IDENTITY if k in document}
+    ordered.update({k: v for k, v in document.items() if k not in ordered})
+    return ordered
 
 
 def _canonical_condition(text: Any) -> Any:

@@ -131,6 +131,9 @@ def decision_env(model: Ruleset) -> Env:
             "criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"
         ),
         "section": Function("section", "section", lambda _: number, case_sections, "a section's score in percent"),
+        "headline": Function(
+            "headline", "headline", lambda _: number, {h.id for h in model.headlines}, "a headline score in percent"
+        ),
         "grade": Function(
             "grade",
             "judged criterion",

@@ -165,6 +165,12 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         new_g = ng.grade.label if ng and ng.grade else None
         if old_g != new_g:
             moves.append(Move(name, "grade", f"criterion {gid}", old_g, new_g))
+    for hid in sorted(a.headlines.keys() | b.headlines.keys()):
+        old_h, new_h = a.headlines.get(hid), b.headlines.get(hid)
+        before = old_h.display if old_h is not None else None
+        after = new_h.display if new_h is not None else None
+        if before != after:
+            moves.append(Move(name, "headline", f"headline {hid}", before, after))
     for did in sorted(a.decisions.keys() | b.decisions.keys()):
         od, nd = a.decisions.get(did), b.decisions.get(did)
         old_d = od.label if od is not None else None
@@ -183,12 +189,17 @@ def as_text(result: Impact, old_name: str, new_name: str) -> str:
         lines.append("nothing moves")
     for move in result.moves:
         because = f" (because: {', '.join(move.because)})" if move.because else ""
-        lines.append(f"  {move.inspection}: {move.kind} of {move.target}: {move.old} -> {move.new}{because}")
+        lines.append(f"  {move.inspection}: {_label(move)}: {move.old or '(none)'} -> {move.new or '(none)'}{because}")
     changes = result.conclusion_changes()
     if changes:
         lines.append("summary (inspections whose conclusion, grade or decision changes):")
         lines.extend(f"  {target}: {count} of {len(result.scored)}" for target, count in sorted(changes.items()))
     return "\n".join(lines) + "\n"
+
+
+def _label(move: Move) -> str:
+    """``criterion 1.4 conclusion``, ``headline control``, ``decision further_focused_inspection``."""
+    return f"{move.target} {move.kind}" if move.kind in ("score", "conclusion") else move.target
 
 
 def as_markdown(result: Impact, old_name: str, new_name: str) -> str:

@@ -27,7 +27,7 @@ from omi_rules.schema_check import invalid_paths, validate, validator
 from omi_rules.yamlio import PathKey, SourceMap, YamlDocument, load_yaml
 
 MAIN_FILE = "ruleset.yaml"
-LIST_KEYS = ("fields", "scales", "band_sets", "sections", "judgement_rules", "threads", "decisions")
+LIST_KEYS = ("fields", "scales", "band_sets", "sections", "judgement_rules", "threads", "decisions", "headlines")
 
 
 @dataclass

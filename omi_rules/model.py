@@ -481,6 +481,25 @@ class Thread(_Model):
     """Where the thread is defined."""
 
 
+class Headline(_Model):
+    """A headline score: the share of cases where some work was done well enough.
+
+    Unlike a criterion (a mean of question proportions), a headline judges each case as a
+    whole: e.g. OMI2's "Risk of Harm work was done well enough" in 72% of cases.
+    """
+
+    id: Identifier
+    """Short name, e.g. `control`."""
+    title: Text
+    """What the headline measures, e.g. `Risk of Harm work (control)`."""
+    relevant_if: Condition | None = None
+    """Which cases count (omitted: every case)."""
+    well_enough_if: Condition
+    """When a counted case's work was done well enough, e.g. `answer('1.2.s') == 'yes'`."""
+    source: Source
+    """Where the headline comes from, or the assumption behind it."""
+
+
 class Decision(_Model):
     """A decision the report announces, e.g. whether a further inspection follows.
 
@@ -577,6 +596,8 @@ class _RulesetContent(_Model):
     """Cross-cutting scores."""
     decisions: list[Decision] = Field(default_factory=list)
     """Decisions drawn from the scores."""
+    headlines: list[Headline] = Field(default_factory=list)
+    """Headline scores: shares of cases where work was done well enough."""
 
 
 class RulesetPart(_RulesetContent):

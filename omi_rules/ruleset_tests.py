@@ -281,10 +281,11 @@ def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> Non
     for kind, expected, actual in (
         ("section", expect.sections, {k: v.score for k, v in result.sections.items()}),
         ("thread", expect.threads, {k: v.score for k, v in result.threads.items()}),
+        ("headline", expect.headlines, {k: v.score for k, v in result.headlines.items()}),
     ):
         for item_id, value in expected.items():
             if not _near(actual.get(item_id), value, tol):
-                key = "sections" if kind == "section" else "threads"
+                key = {"section": "sections", "thread": "threads", "headline": "headlines"}[kind]
                 message = f"{kind} {item_id}: score expected {value:g} ± {tol:g}, got {_pct(actual.get(item_id))}"
                 outcome.failures.append(Failure(at(key, item_id), message))
     for gid, grade in expect.grades.items():

@@ -22,12 +22,13 @@ from omi_rules.casedata.validate import CaseSample, check_sample
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position, Report
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
-from omi_rules.engine.grading import decide, grade_criterion
+from omi_rules.engine.grading import decide, display, grade_criterion
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.result_model import (
     Finding,
     Group,
     Grouping,
+    HeadlineResult,
     InputRef,
     Inputs,
     JudgedCriterionResult,
@@ -183,6 +184,41 @@ def score_plugin_sections(compiled: CompiledRuleset, sample: CaseSample) -> dict
     return out
 
 
+def score_headlines(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, mask: NDArray[np.bool_]
+) -> dict[str, HeadlineResult]:
+    """Each headline: the share of counted cases (among ``mask``) where the work was well enough."""
+    out: dict[str, HeadlineResult] = {}
+    rounding = compiled.model.rounding
+    for headline in compiled.model.headlines:
+        counted_if, well_if = compiled.headlines[headline.id]
+        counted = mask & _truth(compiled, sample, evaluation, counted_if)
+        well = counted & _truth(compiled, sample, evaluation, well_if)
+        cases, good = int(counted.sum()), int(well.sum())
+        share = 100.0 * good / cases if cases else None
+        out[headline.id] = HeadlineResult(
+            id=headline.id,
+            title=headline.title,
+            score=share,
+            display=display(share, rounding),
+            cases=cases,
+            well_enough=good,
+        )
+    return out
+
+
+def _truth(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, condition: Checked | None
+) -> NDArray[np.bool_]:
+    if condition is None:
+        return np.ones(evaluation.size, dtype=bool)
+    calls = {
+        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
+        for key in condition.calls
+    }
+    return evaluate(condition, VectorData(evaluation.size, evaluation.columns, calls))
+
+
 def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]:
     """The groups of ``--by FIELD``: each declared value (enum) or true/false (bool)."""
     fields = {f.id: f for f in compiled.model.fields}
@@ -251,6 +287,9 @@ def score(
         calls[("section", sid)] = section_result.score
     for cid, graded in grades.items():
         calls[("grade", cid)] = graded.grade.id if graded.grade else None
+    headlines = score_headlines(compiled, sample, evaluation, mask)
+    for hid, headline in headlines.items():
+        calls[("headline", hid)] = headline.score
     grouping = None
     if by and groups:
         column = evaluation.columns[by]
@@ -285,6 +324,7 @@ def score(
         threads=scores.threads,
         grades=grades,
         decisions=decide(compiled, calls),
+        headlines=headlines,
         plugin_sections=plugin_sections,
         by=grouping,
         findings=[

@@ -87,7 +87,7 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
     text = CliRunner().invoke(main, args)
     assert text.exit_code == 0
-    assert "conclusion of criterion 1.4: Good -> Priority for improvement (because: band limits)" in text.stdout
+    assert "criterion 1.4 conclusion: Good -> Priority for improvement (because: band limits)" in text.stdout
     assert "criterion 1.4: 1 of 1" in text.stdout
     body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
     assert body["summary"] == {"criterion 1.4": 1}

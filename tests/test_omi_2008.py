@@ -134,6 +134,11 @@ def test_every_rule_has_a_source(omi: Ruleset) -> None:
 
 def test_bundled_files_carry_the_editor_modeline() -> None:
     for path in sorted(Path(ROOT / "rulesets").glob("*/*.yaml")):
-        first = path.read_text(encoding="utf-8").splitlines()[0]
+        text = path.read_text(encoding="utf-8")
         schema = "ruleset.schema.json" if path.name == "ruleset.yaml" else "ruleset-part.schema.json"
-        assert first == f"# yaml-language-server: $schema=../../schemas/{schema}", path
+        if "\nextends:" in text:  # a derived ruleset is written as an overlay
+            schema = schema.replace("ruleset", "ruleset-overlay", 1) if path.name == "ruleset.yaml" else schema
+        assert text.splitlines()[0] == f"# yaml-language-server: $schema=../../schemas/{schema}", path
+    for path in sorted(Path(ROOT / "rulesets").glob("*/tests/*.test.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../../schemas/ruleset-tests.schema.json", path

@@ -51,6 +51,11 @@ def run(ctx: CheckContext) -> None:
             relevance[question.id] = (path + ("relevant_if",), checked)
             _never_true(ctx, model, checked, path + ("relevant_if",), env.names)
     _cycles(ctx, relevance)
+    for i, headline in enumerate(model.headlines):
+        for key in ("relevant_if", "well_enough_if"):
+            text = getattr(headline, key)
+            if text is not None:
+                compile_at(ctx, text, env, ("headlines", i, key))
     senv = sample_env(model)
     for i, minimum in enumerate(model.sample.minimums):
         where: PathKey = ("sample", "minimums", i, "when")

@@ -53,6 +53,7 @@ def run(ctx: CheckContext) -> None:
         check_unique(ctx, "grade", ((("judgement_rules", i, "grades", j), g.id) for j, g in enumerate(rule.grades)))
     check_unique(ctx, "thread", ((("threads", i), t.id) for i, t in enumerate(m.threads)))
     check_unique(ctx, "decision", ((("decisions", i), d.id) for i, d in enumerate(m.decisions)))
+    check_unique(ctx, "headline", ((("headlines", i), h.id) for i, h in enumerate(m.headlines)))
     for i, decision in enumerate(m.decisions):
         check_unique(ctx, "outcome", ((("decisions", i, "outcomes", j), o.id) for j, o in enumerate(decision.outcomes)))
     check_unique(ctx, "minimum", ((("sample", "minimums", i), x.id) for i, x in enumerate(m.sample.minimums)))
@@ -157,6 +158,8 @@ def iter_sources(ctx: CheckContext) -> Iterable[tuple[PathKey, Source]]:
         yield ("threads", i, "source"), thread.source
     for i, decision in enumerate(m.decisions):
         yield ("decisions", i, "source"), decision.source
+    for i, headline in enumerate(m.headlines):
+        yield ("headlines", i, "source"), headline.source
     if m.sample.size is not None:
         yield ("sample", "size", "source"), m.sample.size.source
     for i, stratum in enumerate(m.sample.strata):

@@ -68,6 +68,8 @@ class CompiledRuleset:
     threads: list[Thread]
     thread_questions: dict[str, list[str]] = field(default_factory=dict)
     decisions: dict[str, list[Checked | None]] = field(default_factory=dict)
+    headlines: dict[str, tuple[Checked | None, Checked]] = field(default_factory=dict)
+    """Headline id -> (which cases count, when the work was done well enough)."""
     grade_rules: dict[str, list[Checked | None]] = field(default_factory=dict)
 
     def criterion_bands(self, section: CaseSampleSection, criterion: CaseCriterion) -> BandSet | None:
@@ -168,6 +170,9 @@ def compile_ruleset(model: Ruleset, registry: Registry | None = None) -> Compile
             for q in criterion.questions
             if tags & set(q.tags) and q.scored and (thread.select.include_summary or not q.summary)
         ]
+    for headline in model.headlines:
+        counted = _compile(headline.relevant_if, env) if headline.relevant_if else None
+        compiled.headlines[headline.id] = (counted, _compile(headline.well_enough_if, env))
     denv = decision_env(model)
     for decision in model.decisions:
         compiled.decisions[decision.id] = [_compile(o.when, denv) if o.when else None for o in decision.outcomes]

@@ -104,6 +104,17 @@ class PluginSectionResult(_Model):
     paragraphs: list[str]
 
 
+class HeadlineResult(_Model):
+    id: str
+    title: str
+    score: float | None
+    """Percent of counted cases where the work was done well enough; null when none counted."""
+    display: str | None
+    cases: int
+    """Cases counted (relevant)."""
+    well_enough: int
+
+
 class Scores(_Model):
     """Scores of sections 1-3 for one set of cases."""
 
@@ -171,6 +182,8 @@ class Result(_Model):
     grades: dict[str, JudgedCriterionResult]
     """Section 4 grades by criterion id."""
     decisions: dict[str, DecisionResult]
+    headlines: dict[str, HeadlineResult]
+    """Headline scores, by id."""
     plugin_sections: dict[str, PluginSectionResult]
     """Sections scored by plugins' section kinds, by section id."""
     by: Grouping | None

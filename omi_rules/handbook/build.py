@@ -17,6 +17,7 @@ from omi_rules.handbook.views import (
     DocumentView,
     FieldView,
     HandbookView,
+    HeadlineView,
     JudgementCriterionView,
     Link,
     MinimumView,
@@ -212,6 +213,7 @@ class _Builder:
         view.rules = [self.rule(r.id) for r in m.judgement_rules]
         view.threads = [self.thread(t) for t in m.threads]
         view.decisions = [self.decision(i) for i in range(len(m.decisions))]
+        view.headlines = [self.headline(i) for i in range(len(m.headlines))]
         view.sample = self.sample()
         view.toc = self.toc(view)
         return view
@@ -445,6 +447,20 @@ class _Builder:
             source=_required_source(d.source, self.model),
         )
 
+    def headline(self, index: int) -> HeadlineView:
+        h = self.model.headlines[index]
+        env = case_env(self.model)
+        counted = first_upper(self.book.describe(h.relevant_if, env)) + "." if h.relevant_if else "Every case."
+        return HeadlineView(
+            id=h.id,
+            anchor=self.anchor("headline", h.id),
+            title=h.title,
+            counted=counted,
+            well_enough=first_upper(self.book.describe(h.well_enough_if, env)) + ".",
+            conditions=(h.relevant_if, h.well_enough_if),
+            source=_required_source(h.source, self.model),
+        )
+
     def sample(self) -> SampleView | None:
         s = self.model.sample
         if s.size is None and not s.strata and not s.minimums:
@@ -501,6 +517,10 @@ class _Builder:
             )
         if view.threads:
             entries.append(TocEntry("threads", "Threads", [TocEntry(t.anchor, t.title) for t in view.threads]))
+        if view.headlines:
+            entries.append(
+                TocEntry("headlines", "Headline scores", [TocEntry(x.anchor, x.title) for x in view.headlines])
+            )
         if view.decisions:
             entries.append(TocEntry("decisions", "Decisions", [TocEntry(d.anchor, d.title) for d in view.decisions]))
         if view.sample is not None:

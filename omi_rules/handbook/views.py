@@ -171,6 +171,20 @@ class ThreadView:
 
 
 @dataclass(frozen=True)
+class HeadlineView:
+    id: str
+    anchor: str
+    title: str
+    counted: str
+    """Which cases count, in words."""
+    well_enough: str
+    """When a case's work was done well enough, in words."""
+    conditions: tuple[str | None, str]
+    """The two conditions as written."""
+    source: SourceView
+
+
+@dataclass(frozen=True)
 class DecisionView:
     id: str
     anchor: str
@@ -247,5 +261,6 @@ class HandbookView:
     rules: list[RuleView] = field(default_factory=list)
     threads: list[ThreadView] = field(default_factory=list)
     decisions: list[DecisionView] = field(default_factory=list)
+    headlines: list[HeadlineView] = field(default_factory=list)
     sample: SampleView | None = None
     toc: list[TocEntry] = field(default_factory=list)

@@ -58,6 +58,14 @@ def summary_tables(result: Result) -> list[Table]:
                 [row],
             )
         )
+    if result.headlines:
+        tables.append(
+            Table(
+                "Headline scores: cases where the work was done well enough",
+                ["Headline", "Score", "Cases"],
+                [[h.title, _score(h.display), f"{h.well_enough} of {h.cases}"] for h in result.headlines.values()],
+            )
+        )
     if result.decisions:
         tables.append(
             Table(
