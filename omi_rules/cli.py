@@ -81,6 +81,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     report = Report()
     files: dict[str, list[str]] = {}
     registry = load_plugins()
+    paths = _expand_ruleset_folders(paths)
     for path in paths:
         loaded = check_ruleset(path, report, registry)
         files.update(loaded.files)
@@ -123,6 +124,19 @@ def _version_in_force(ruleset: Path, date: Any) -> Path:
         raise click.UsageError(f"--as-of {date}: no ruleset in {folder} is in force then ({known or 'none found'})")
     click.echo(f"using {chosen.id} {chosen.version} (in force from {chosen.start})", err=True)
     return chosen.path
+
+
+def _expand_ruleset_folders(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A folder of rulesets (no ruleset.yaml of its own, sub-folders with one) stands for each
+    of them, so `omi-rules check rulesets` checks them all (as the pre-commit hook does)."""
+    out: list[Path] = []
+    for path in paths:
+        inner = sorted(p.parent for p in path.glob("*/ruleset.yaml")) if path.is_dir() else []
+        if path.is_dir() and not (path / "ruleset.yaml").exists() and inner:
+            out.extend(inner)
+        else:
+            out.append(path)
+    return tuple(out)
 
 
 def _text_lines(path: Path) -> list[str]:
