@@ -390,7 +390,9 @@ def resolve(ruleset: Path, fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option("--exit-code", is_flag=True, help="Exit with 1 when there is any change (for CI gates).")
 def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -> None:
@@ -414,7 +416,12 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
     assert old_model is not None and new_model is not None
     changes = diff_module.diff_rulesets(old_model, new_model)
     names = (f"{old_model.id} {old_model.version}", f"{new_model.id} {new_model.version}")
-    render = {"text": diff_module.as_text, "markdown": diff_module.as_markdown, "json": diff_module.as_json}[fmt]
+    render = {
+        "text": diff_module.as_text,
+        "markdown": diff_module.as_markdown,
+        "json": diff_module.as_json,
+        "html": diff_module.as_html,
+    }[fmt]
     text = render(changes, *names)
     if output is not None:
         write_atomic(output, text)
@@ -434,7 +441,9 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
     type=click.Path(path_type=Path),
     help="A case file, or a folder of inspections (repeat for more).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option(
     "--fail-on",
@@ -462,7 +471,12 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
         raise click.UsageError("--cases: no case files found")
     result = _run_impact(impact_module, compiled, samples)
     names = (f"{models[0].id} {models[0].version}", f"{models[1].id} {models[1].version}")
-    render = {"text": impact_module.as_text, "markdown": impact_module.as_markdown, "json": impact_module.as_json}
+    render = {
+        "text": impact_module.as_text,
+        "markdown": impact_module.as_markdown,
+        "json": impact_module.as_json,
+        "html": impact_module.as_html,
+    }
     text = render[fmt](result, *names)
     if output is not None:
         write_atomic(output, text)

@@ -185,3 +185,16 @@ def as_markdown(changes: list[Change], old_name: str, new_name: str) -> str:
 def as_json(changes: list[Change], old_name: str, new_name: str) -> str:
     body = {"old": old_name, "new": new_name, "changes": [c.as_dict() for c in changes]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_html(changes: list[Change], old_name: str, new_name: str) -> str:
+    from omi_rules.report.output import ChangeTable, changes_page
+
+    rows = [[c.kind, " > ".join(c.where), _show(c.old), _show(c.new)] for c in changes]
+    summary = (
+        f"{len(changes)} change{'s' * (len(changes) != 1)} in methodology terms."
+        if changes
+        else ("No methodology change.")
+    )
+    table = ChangeTable("Changes", ["Change", "Where", "Old", "New"], rows, "No methodology change.")
+    return changes_page("Ruleset changes", f"Changes from {old_name} to {new_name}", summary, [table])

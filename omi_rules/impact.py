@@ -241,3 +241,23 @@ def as_json(result: Impact, old_name: str, new_name: str) -> str:
         "summary": dict(sorted(result.conclusion_changes().items())),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_html(result: Impact, old_name: str, new_name: str) -> str:
+    from omi_rules.report.output import ChangeTable, changes_page
+
+    moves = [[m.kind, m.inspection, m.target, m.old or "-", m.new or "-", ", ".join(m.because)] for m in result.moves]
+    tables = [
+        ChangeTable("What moves", ["What", "Inspection", "Target", "Old", "New", "Because"], moves, "Nothing moves.")
+    ]
+    changes = result.conclusion_changes()
+    if changes:
+        rows = [["changed", target, f"{count} of {len(result.scored)}"] for target, count in sorted(changes.items())]
+        tables.append(
+            ChangeTable("Inspections changing conclusion, grade or decision", ["", "Target", "Inspections"], rows)
+        )
+    if result.failed:
+        rows = [["not scored", name, why] for name, why in sorted(result.failed.items())]
+        tables.append(ChangeTable("Not scored", ["", "Inspection", "Why"], rows))
+    summary = f"{len(result.scored)} inspections re-scored; {len(result.moves)} figures move."
+    return changes_page("Impact of a ruleset change", f"Impact of {old_name} -> {new_name}", summary, tables)

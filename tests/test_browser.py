@@ -122,3 +122,32 @@ def test_handbook_renders_and_its_contents_link(page: Any, tmp_path: Path, monke
     assert "Relevant where" in text or "relevant where" in text
     page.screenshot(path=str(ARTIFACTS / "omi-2008-handbook.png"))
     only_local_requests(page)
+
+
+def test_diff_and_impact_pages_render(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    diff = build(
+        ["diff", "rulesets/omi-2008", "rulesets/omi2-2009", "--format", "html"], tmp_path / "diff.html", monkeypatch
+    )
+    page.goto(diff.as_uri())
+    assert page.locator("h1").inner_text() == "Changes from omi-2008 1.0.0 to omi2-2009 1.0.0"
+    assert page.locator("table tbody tr").count() >= 8
+    assert "headline control" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "diff-omi-2008-omi2-2009.png"), full_page=True)
+    only_local_requests(page)
+    impact = build(
+        [
+            "impact",
+            "rulesets/omi-2008",
+            "rulesets/omi2-2009",
+            "--cases",
+            "examples/north-wales-2008",
+            "--format",
+            "html",
+        ],
+        tmp_path / "impact.html",
+        monkeypatch,
+    )
+    page.goto(impact.as_uri())
+    assert "1 inspections re-scored; 3 figures move." in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "impact-omi-2008-omi2-2009.png"), full_page=True)
+    only_local_requests(page)

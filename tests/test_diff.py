@@ -117,3 +117,13 @@ def test_cli_formats_and_exit_code(tmp_path: Path) -> None:
     broken = copy(MINIMAL, tmp_path / "b", {"ruleset.yaml": [("roh >= 'high'\"", "roh >= 'hihg'\"")]})
     failed = CliRunner().invoke(main, ["diff", str(MINIMAL), str(broken)])
     assert failed.exit_code == 1 and "error[C004]" in failed.stderr
+
+
+def test_html_page_escapes_and_lists_changes(tmp_path: Path) -> None:
+    new = copy(MINIMAL, tmp_path, {"ruleset.yaml": [("title: Minimal inspection", "title: Minimal <b>inspection</b>")]})
+    out = tmp_path / "diff.html"
+    result = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "html", "--output", str(out)])
+    assert result.exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Minimal &lt;b&gt;inspection&lt;/b&gt;" in page and "<b>inspection</b>" not in page
+    assert '<td class="kind changed">changed</td>' in page

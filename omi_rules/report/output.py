@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
+from omi_rules import __version__
 from omi_rules.engine.result_model import Result
 
 
@@ -35,3 +39,22 @@ def _umask() -> int:
 def as_json(result: Result) -> str:
     """Deterministic JSON: same inputs, byte-identical text (no times, fixed key order)."""
     return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """A table of a changes page: rows whose first cell is the kind (added, removed, ...)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    empty: str = "Nothing."
+
+
+def changes_page(kicker: str, title: str, summary: str, tables: list[ChangeTable]) -> str:
+    """``diff`` and ``impact`` as one self-contained HTML page in the report page's style."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("omi_rules", "templates"), autoescape=True, keep_trailing_newline=True
+    )
+    template = environment.get_template("changes.html.j2")
+    return template.render(kicker=kicker, title=title, summary=summary, tables=tables, version=__version__)
