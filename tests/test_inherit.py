@@ -123,3 +123,16 @@ def test_as_of_picks_the_version_in_force(family: Path) -> None:
     assert old is not None and old.id == "mini"
     assert new is not None and new.id == "mini-child" and new.root == "mini"
     assert in_force(family, dt.date(2001, 1, 1)) is None
+
+
+def test_an_override_equal_to_its_parent_is_no_change(family: Path) -> None:
+    (family / "child" / "ruleset.yaml").write_text(
+        "format_version: 1\nid: mini\nversion: 1.0.0\nextends: ../mini\neffective_from: 2008-01-01\n"
+        "effective_to: 2009-03-31\nchangelog: [{version: 1.0.0, date: 2026-11-26, changes: [First version.]}]\n"
+        'sections:\n  - id: "1"\n    criteria:\n      - id: "1.1"\n        questions:\n'
+        "          - {id: 1.1.2, text: \"Was the full analysis completed?\"}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["diff", str(family / "mini"), str(family / "child"), "--format", "json"])
+    changes = json.loads(result.stdout)["changes"]
+    assert changes == [{"kind": "changed", "where": ["extends"], "old": None, "new": "../mini"}]
