@@ -130,7 +130,7 @@ def test_an_override_equal_to_its_parent_is_no_change(family: Path) -> None:
         "format_version: 1\nid: mini\nversion: 1.0.0\nextends: ../mini\neffective_from: 2008-01-01\n"
         "effective_to: 2009-03-31\nchangelog: [{version: 1.0.0, date: 2026-11-26, changes: [First version.]}]\n"
         'sections:\n  - id: "1"\n    criteria:\n      - id: "1.1"\n        questions:\n'
-        "          - {id: 1.1.2, text: \"Was the full analysis completed?\"}\n",
+        '          - {id: 1.1.2, text: "Was the full analysis completed?"}\n',
         encoding="utf-8",
     )
     result = CliRunner().invoke(main, ["diff", str(family / "mini"), str(family / "child"), "--format", "json"])
