@@ -8,7 +8,7 @@ import re
 import pytest
 from pydantic import BaseModel
 
-from omi_rules import model
+from omi_rules import model, model_common
 from omi_rules.codes import CODES
 
 from .conftest import ROOT
@@ -24,10 +24,12 @@ def test_every_code_is_documented(code: str) -> None:
 
 
 def _models() -> list[type[BaseModel]]:
+    modules = (model, model_common)
     return [
         obj
-        for obj in vars(model).values()
-        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == model.__name__
+        for module in modules
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__
     ]
 
 

@@ -34,14 +34,25 @@ from omi_rules.envs import all_questions, case_env
 from omi_rules.expr import nodes as n
 from omi_rules.expr.checker import Checked, compile_condition
 from omi_rules.expr.types import BoolT, DateT, EnumT, Env, NumberT, Type
+from omi_rules.handbook.clauses import (
+    DATE_RELATIONS,
+    DATE_WORDS,
+    EQUAL_RELATIONS,
+    NUMBER_RELATIONS,
+    NUMBER_WORDS,
+    ORDER_RELATIONS,
+    PERCENT_WORDS,
+    count_clause,
+    scalar_words,
+    score_words,
+    share_clause,
+)
 from omi_rules.handbook.words import (
     acronym,
     date_words,
     either_words,
-    fraction_percent,
     join,
     neither_words,
-    number_words,
     short_question,
     tidy,
     value_words,
@@ -302,8 +313,8 @@ class _Sentence:
         if isinstance(t, NumberT):
             return self.number_compare(subject, op, literal)
         if isinstance(t, DateT):
-            return self.plain_compare(subject, op, [date_words(str(v)) for v in literal], _DATE_WORDS)
-        return self.plain_compare(subject, op, [f"“{v}”" for v in literal], _NUMBER_WORDS)
+            return self.plain_compare(subject, op, [date_words(str(v)) for v in literal], DATE_WORDS)
+        return self.plain_compare(subject, op, [f"“{v}”" for v in literal], NUMBER_WORDS)
 
     def bool_compare(self, subject: n.Node, op: str, literal: list[n.Scalar]) -> str:
         """``ppo == false``, ``ppo in [true]``: which truth values are admitted."""
@@ -370,12 +381,12 @@ class _Sentence:
         if tally is not None and isinstance(single, int | float) and not isinstance(single, bool):
             kind, judgements = tally
             if kind == "n" and isinstance(single, int):
-                return _count_clause(judgements, op, single)
+                return count_clause(judgements, op, single)
             if kind == "share":
-                return _share_clause(judgements, op, single)
+                return share_clause(judgements, op, single)
         if self.is_percent(subject):
-            return self.plain_compare(subject, op, [_score(v) for v in literal], _PERCENT_WORDS)
-        return self.plain_compare(subject, op, [_scalar(v) for v in literal], _NUMBER_WORDS)
+            return self.plain_compare(subject, op, [score_words(v) for v in literal], PERCENT_WORDS)
+        return self.plain_compare(subject, op, [scalar_words(v) for v in literal], NUMBER_WORDS)
 
     def plain_compare(self, subject: n.Node, op: str, values: list[str], words: dict[str, str]) -> str:
         noun = self.noun(subject)
@@ -414,11 +425,11 @@ class _Sentence:
                 return f"either both {a} and {b}, or neither"
             return f"exactly one of these holds: {a}; {b}"
         if isinstance(t, DateT):
-            words = _DATE_RELATIONS
+            words = DATE_RELATIONS
         elif isinstance(t, EnumT):
-            words = _ORDER_RELATIONS if t.ordered else _EQUAL_RELATIONS
+            words = ORDER_RELATIONS if t.ordered else EQUAL_RELATIONS
         else:
-            words = _NUMBER_RELATIONS
+            words = NUMBER_RELATIONS
         return f"{self.noun(left)} {words[op]} {self.noun(right)}"
 
     def noun(self, node: n.Node) -> str:
@@ -430,7 +441,7 @@ class _Sentence:
         if isinstance(node, n.Call):
             return self.call_noun(node)
         if isinstance(node, n.Const):
-            return _scalar(node.value)
+            return scalar_words(node.value)
         if isinstance(node, n.Arith):
             return f"{self.operand(node.left)} {_ARITH_WORD[node.op]} {self.operand(node.right)}"
         if isinstance(node, n.Neg):
@@ -462,134 +473,6 @@ class _Sentence:
 
 
 # --------------------------------------------------------------------------- numeric wording
-
-_NUMBER_WORDS = {
-    "==": "is {}",
-    "!=": "is not {}",
-    ">=": "is {} or more",
-    ">": "is more than {}",
-    "<=": "is {} or less",
-    "<": "is less than {}",
-}
-_PERCENT_WORDS = {
-    "==": "is exactly {}",
-    "!=": "is not {}",
-    ">=": "is {} or more",
-    ">": "is above {}",
-    "<=": "is {} or less",
-    "<": "is below {}",
-}
-_DATE_WORDS = {
-    "==": "is {}",
-    "!=": "is not {}",
-    ">=": "is on or after {}",
-    ">": "is after {}",
-    "<=": "is on or before {}",
-    "<": "is before {}",
-}
-_NUMBER_RELATIONS = {
-    "==": "is equal to",
-    "!=": "is not equal to",
-    ">=": "is at least",
-    ">": "is more than",
-    "<=": "is at most",
-    "<": "is less than",
-}
-_DATE_RELATIONS = {
-    "==": "is the same date as",
-    "!=": "is not the same date as",
-    ">=": "is on or after",
-    ">": "is after",
-    "<=": "is on or before",
-    "<": "is before",
-}
-_ORDER_RELATIONS = {
-    "==": "is the same as",
-    "!=": "is different from",
-    ">=": "is at least as high as",
-    ">": "is higher than",
-    "<=": "is at most as high as",
-    "<": "is lower than",
-}
-_EQUAL_RELATIONS = {"==": "is the same as", "!=": "is different from"}
-
-
-def _scalar(value: n.Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return number_words(value)
-    return f"“{value}”"
-
-
-def _score(value: n.Scalar) -> str:
-    """A literal compared with a percentage score: ``60%``."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{number_words(value)}%"
-    return _scalar(value)
-
-
-def _judged(judgements: tuple[str, ...] | None) -> str:
-    """`` judged met or partly met`` (empty for ``total``: every judged criterion)."""
-    return f" judged {either_words([value_words(j) for j in judgements])}" if judgements else " judged"
-
-
-def _criteria(count: int | str, judgements: tuple[str, ...] | None) -> str:
-    """``one specific criterion is judged met`` / ``3 specific criteria are judged met``."""
-    if count in (1, "one"):
-        return f"one specific criterion is{_judged(judgements)}"
-    return f"{count} specific criteria are{_judged(judgements)}"
-
-
-def _count_clause(judgements: tuple[str, ...] | None, op: str, k: int) -> str:
-    """A count of judgements compared with a whole number, said as a quantity of criteria.
-
-    ``n('met') > 0`` is "at least one specific criterion is judged met": strict comparisons
-    of whole counts become inclusive ones, which is how people say them.
-    """
-    if op == ">":
-        op, k = ">=", k + 1
-    elif op == "<" and k > 0:
-        op, k = "<=", k - 1
-    number: int | str = "one" if k == 1 else k
-    if k == 0 and op in ("==", "<="):
-        return f"no specific criterion is{_judged(judgements)}"
-    if op == "==":
-        return f"exactly {_criteria(number, judgements)}"
-    if op == "!=" and k == 0:
-        return f"at least {_criteria('one', judgements)}"
-    if op == ">=":
-        return f"at least {_criteria(number, judgements)}"
-    if op == "<=":
-        return f"at most {_criteria(number, judgements)}"
-    if op == "<":
-        return f"fewer than {_criteria(number, judgements)}"
-    return f"the number of specific criteria{_judged(judgements)} is not {k}"
-
-
-def _share_clause(judgements: tuple[str, ...] | None, op: str, share: float | int) -> str:
-    """A share of judgements compared with a fraction: "at least 80% of the specific criteria
-    are judged met"; 0 and 1 become "no" / "every" where that is what they mean."""
-    judged = _judged(judgements)
-    if (op == "==" and share == 0) or (op == "<=" and share == 0):
-        return f"no specific criterion is{judged}"
-    if (op == "==" and share == 1) or (op == ">=" and share == 1):
-        return f"every specific criterion is{judged}"
-    if op == ">" and share == 0:
-        return f"at least one specific criterion is{judged}"
-    quantity = {
-        "==": "exactly",
-        ">=": "at least",
-        ">": "more than",
-        "<=": "at most",
-        "<": "less than",
-    }.get(op)
-    if quantity is None:
-        return f"the share of specific criteria{judged} is not {fraction_percent(share)}"
-    return f"{quantity} {fraction_percent(share)} of the specific criteria are{judged}"
-
-
-# --------------------------------------------------------------------------- public functions
 
 
 def condition_in_words(checked: Checked, model: Ruleset) -> str:
