@@ -153,6 +153,20 @@ def _text_lines(path: Path) -> list[str]:
         return []
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """Write a command's output to ``--output`` atomically, or print it.
+
+    The import is deferred because ``report.output`` pulls in jinja2 and the result model,
+    which commands that fail early (or only print) should not pay for at start-up.
+    """
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from omi_rules.report.output import write_atomic
+
+    write_atomic(output, text)
+
+
 def _print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
     diagnostics = report.sorted()
     if diagnostics:
@@ -249,10 +263,7 @@ def score(
         on_terminal = output is None and sys.stdout.isatty()
         width = max(80, shutil.get_terminal_size((110, 24)).columns) if on_terminal else 110
         text = report_text.terminal(result, width=width, color=on_terminal, extra_sections=extra)
-    if output is not None:
-        report_output.write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(0)
 
 
@@ -303,7 +314,6 @@ def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
     """Write the methodology handbook of a ruleset: every criterion, question and rule in plain
     English, with the source or assumption behind each. The ruleset is checked first."""
     from omi_rules.handbook.render import render_handbook
-    from omi_rules.report.output import write_atomic
 
     report = Report()
     loaded = check_ruleset(ruleset, report, load_plugins())
@@ -311,10 +321,7 @@ def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
         _print_diagnostics(report, loaded.files)
         sys.exit(report.exit_code() or 1)
     text = render_handbook(loaded.model, "html" if fmt == "html" else "markdown")
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(0)
 
 
@@ -372,7 +379,6 @@ def resolve(ruleset: Path, fmt: str, output: Path | None) -> None:
     """Print the fully resolved ruleset (part files and `extends` applied), each item with the
     file and line it comes from. The ruleset is checked first."""
     from omi_rules import resolve as resolve_module
-    from omi_rules.report.output import write_atomic
 
     report = Report()
     loaded = check_ruleset(ruleset, report, load_plugins())
@@ -380,10 +386,7 @@ def resolve(ruleset: Path, fmt: str, output: Path | None) -> None:
         _print_diagnostics(report, loaded.files)
         sys.exit(report.exit_code() or 1)
     text = resolve_module.as_json(loaded) if fmt == "json" else resolve_module.as_yaml(loaded)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(0)
 
 
@@ -403,7 +406,6 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
     change. Both rulesets are checked first.
     """
     from omi_rules import diff as diff_module
-    from omi_rules.report.output import write_atomic
 
     report = Report()
     registry = load_plugins()
@@ -423,10 +425,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
         "html": diff_module.as_html,
     }[fmt]
     text = render(changes, *names)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(1 if exit_code and changes else 0)
 
 
@@ -455,7 +454,6 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     decision that moves, per inspection, with the questions that explain it."""
     from omi_rules import impact as impact_module
     from omi_rules.engine.compiled import compile_ruleset
-    from omi_rules.report.output import write_atomic
 
     report = Report()
     registry = load_plugins()
@@ -478,10 +476,7 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
         "html": impact_module.as_html,
     }
     text = render[fmt](result, *names)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     failed = (fail_on == "score-change" and result.moves) or (
         fail_on == "grade-change" and any(m.kind in ("conclusion", "grade", "decision") for m in result.moves)
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.result_model import CriterionResult, Result
@@ -135,6 +135,24 @@ def _questions_that_moved(a: CriterionResult, b: CriterionResult) -> tuple[str, 
     return tuple(f"question {qid}" for qid in changed)
 
 
+class _Displayed(Protocol):
+    @property
+    def display(self) -> str | None: ...
+
+
+def _display_moves(name: str, kind: str, a: Mapping[str, _Displayed], b: Mapping[str, _Displayed]) -> list[Move]:
+    """Moves of results compared by their shown figure (threads, headlines): an item present
+    on one side only moves from or to nothing."""
+    moves = []
+    for item_id in sorted(a.keys() | b.keys()):
+        old, new = a.get(item_id), b.get(item_id)
+        before = old.display if old is not None else None
+        after = new.display if new is not None else None
+        if before != after:
+            moves.append(Move(name, kind, f"{kind} {item_id}", before, after))
+    return moves
+
+
 def compare(name: str, a: Result, b: Result) -> list[Move]:
     """Every move between two results of the same inspection."""
     moves: list[Move] = []
@@ -153,24 +171,14 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         if old_band != new_band:
             reason = because if old.display != new.display else ("band limits",)
             moves.append(Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason))
-    for tid in sorted(a.threads.keys() | b.threads.keys()):
-        old_t, new_t = a.threads.get(tid), b.threads.get(tid)
-        before = old_t.display if old_t is not None else None
-        after = new_t.display if new_t is not None else None
-        if before != after:
-            moves.append(Move(name, "thread", f"thread {tid}", before, after))
+    moves.extend(_display_moves(name, "thread", a.threads, b.threads))
     for gid in sorted(a.grades.keys() | b.grades.keys()):
         og, ng = a.grades.get(gid), b.grades.get(gid)
         old_g = og.grade.label if og and og.grade else None
         new_g = ng.grade.label if ng and ng.grade else None
         if old_g != new_g:
             moves.append(Move(name, "grade", f"criterion {gid}", old_g, new_g))
-    for hid in sorted(a.headlines.keys() | b.headlines.keys()):
-        old_h, new_h = a.headlines.get(hid), b.headlines.get(hid)
-        before = old_h.display if old_h is not None else None
-        after = new_h.display if new_h is not None else None
-        if before != after:
-            moves.append(Move(name, "headline", f"headline {hid}", before, after))
+    moves.extend(_display_moves(name, "headline", a.headlines, b.headlines))
     for did in sorted(a.decisions.keys() | b.decisions.keys()):
         od, nd = a.decisions.get(did), b.decisions.get(did)
         old_d = od.label if od is not None else None
