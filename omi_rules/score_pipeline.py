@@ -25,6 +25,7 @@ from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, display, grade_criterion
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.result_model import (
+    DecisionResult,
     Finding,
     Group,
     Grouping,
@@ -35,6 +36,7 @@ from omi_rules.engine.result_model import (
     PluginSectionResult,
     Result,
     RulesetRef,
+    Scores,
 )
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
@@ -233,6 +235,53 @@ def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]
     raise UsageError(f"--by: field '{by}' is a {f.type} field; group by an enum or bool field")
 
 
+@dataclass
+class Outcome:
+    """Every figure a sample produces: sections 1-3, section 4 grades, headlines and decisions."""
+
+    scores: Scores
+    grades: dict[str, JudgedCriterionResult]
+    headlines: dict[str, HeadlineResult]
+    decisions: dict[str, DecisionResult]
+
+
+def score_sample(
+    compiled: CompiledRuleset,
+    sample: CaseSample,
+    evaluation: Evaluation,
+    judgements: Judgements | None,
+    mask: NDArray[np.bool_],
+) -> Outcome:
+    """Score, grade and decide for the cases ``mask`` selects, from checked data.
+
+    Separate from ``score`` (which adds provenance read from the input files) so the
+    property tests can score generated samples held in memory with exactly the code the
+    command runs.
+    """
+    scores = score_cases(compiled, evaluation, mask)
+    grades: dict[str, JudgedCriterionResult] = {}
+    if judgements is not None:
+        for section in compiled.judgement_sections:
+            for criterion in section.criteria:
+                given = {sid: j.value for sid, j in judgements.by_criterion.get(criterion.id, {}).items()}
+                grades[criterion.id] = grade_criterion(
+                    compiled, compiled.judgement_rule(section, criterion), criterion, given
+                )
+    calls: dict[tuple[str, str], object] = {}
+    for tid, thread in scores.threads.items():
+        calls[("thread", tid)] = thread.score
+    for cid, criterion_result in scores.criteria.items():
+        calls[("criterion", cid)] = criterion_result.score
+    for sid, section_result in scores.sections.items():
+        calls[("section", sid)] = section_result.score
+    for cid, graded in grades.items():
+        calls[("grade", cid)] = graded.grade.id if graded.grade else None
+    headlines = score_headlines(compiled, sample, evaluation, mask)
+    for hid, headline in headlines.items():
+        calls[("headline", hid)] = headline.score
+    return Outcome(scores, grades, headlines, decide(compiled, calls))
+
+
 def score(
     ruleset: Path,
     cases: Path,
@@ -269,27 +318,8 @@ def score(
     if mask is None:
         return out
     out.mask = mask
-    scores = score_cases(compiled, evaluation, mask)
-    grades: dict[str, JudgedCriterionResult] = {}
-    if out.judgements is not None:
-        for section in compiled.judgement_sections:
-            for criterion in section.criteria:
-                given = {sid: j.value for sid, j in out.judgements.by_criterion.get(criterion.id, {}).items()}
-                grades[criterion.id] = grade_criterion(
-                    compiled, compiled.judgement_rule(section, criterion), criterion, given
-                )
-    calls: dict[tuple[str, str], object] = {}
-    for tid, thread in scores.threads.items():
-        calls[("thread", tid)] = thread.score
-    for cid, criterion_result in scores.criteria.items():
-        calls[("criterion", cid)] = criterion_result.score
-    for sid, section_result in scores.sections.items():
-        calls[("section", sid)] = section_result.score
-    for cid, graded in grades.items():
-        calls[("grade", cid)] = graded.grade.id if graded.grade else None
-    headlines = score_headlines(compiled, sample, evaluation, mask)
-    for hid, headline in headlines.items():
-        calls[("headline", hid)] = headline.score
+    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
+    scores = outcome.scores
     grouping = None
     if by and groups:
         column = evaluation.columns[by]
@@ -322,9 +352,9 @@ def score(
         criteria=scores.criteria,
         sections=scores.sections,
         threads=scores.threads,
-        grades=grades,
-        decisions=decide(compiled, calls),
-        headlines=headlines,
+        grades=outcome.grades,
+        decisions=outcome.decisions,
+        headlines=outcome.headlines,
         plugin_sections=plugin_sections,
         by=grouping,
         findings=[
