@@ -1,5 +1,6 @@
-"""Scoring engine: subgroups equal filtered samples, explain reproduces the score, JSON output
-follows its schema and is byte-identical across runs, the arithmetic of the OMI rule."""
+"""Scoring engine examples: "no judged case" is not 0%, explain reproduces the score, JSON output
+follows its schema and is byte-identical across runs, the arithmetic of the OMI rule. The
+invariants over generated rulesets and samples are in tests/properties/."""
 
 from __future__ import annotations
 
@@ -7,19 +8,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import check_sample
 from omi_rules.cli import main
-from omi_rules.diagnostics import Position, Severity
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.relevance import evaluate_sample
 from omi_rules.engine.scoring import score_cases
@@ -28,6 +24,7 @@ from omi_rules.plugins.builtin import weighted_summary as combine_criterion
 from omi_rules.schema_gen import render_schema
 
 from .conftest import FIXTURES, MINIMAL, ROOT
+from .properties.strategies import raw_table
 
 LOADED = load_ruleset(MINIMAL)
 assert LOADED.model is not None
@@ -37,72 +34,13 @@ CASES_CSV = FIXTURES / "data" / "minimal-cases.csv"
 JUDGEMENTS = FIXTURES / "data" / "minimal-judgements.yaml"
 
 
-@st.composite
-def case_rows(draw: st.DrawFn) -> list[list[Any]]:
-    """A valid sample for the minimal ruleset: answers exactly where questions are relevant."""
-    n = draw(st.integers(1, 30))
-    rows = []
-    for i in range(n):
-        sentence = draw(st.sampled_from(["community", "licence", "custody"]))
-        roh = draw(st.sampled_from(["low", "medium", "high", "very_high"]))
-        tier = draw(st.integers(1, 4))
-        ppo = draw(st.booleans())
-        q1 = draw(st.sampled_from(["yes", "no"]))
-        q2 = draw(st.sampled_from(["yes", "no", "na"])) if q1 == "yes" and roh in ("high", "very_high") else None
-        q3 = draw(st.sampled_from(["yes", "no", "na"])) if sentence in ("custody", "licence") and not ppo else None
-        qs = draw(st.sampled_from(["yes", "no", "na"]))
-        rows.append([f"c{i}", sentence, roh, str(tier), str(ppo).lower(), q1, q2, q3, qs])
-    return rows
-
-
-def table(rows: list[list[Any]]) -> RawTable:
-    t = RawTable("t.csv", list(HEADER), [Position("t.csv", 1, i + 1) for i in range(len(HEADER))])
-    for r, row in enumerate(rows):
-        t.rows.append(list(row))
-        t.row_positions.append(Position("t.csv", r + 2, 1))
-        t.cell_positions.append([Position("t.csv", r + 2, i + 1) for i in range(len(row))])
-    return t
-
-
-def scores_of(rows: list[list[Any]], where_tier: int | None = None) -> Any:
+def test_no_judged_case_is_reported_as_such_not_as_zero() -> None:
     assert LOADED.model is not None
-    sample, problems = check_sample(table(rows), LOADED.model)
+    rows = [["c1", "community", "low", "1", "false", "no", None, None, "na"]]
+    sample, problems = check_sample(raw_table(HEADER, rows), LOADED.model)
     assert sample is not None, problems
     evaluation = evaluate_sample(COMPILED, sample)
-    assert not [d for d in evaluation.diagnostics if d.severity is Severity.ERROR]
-    mask = np.ones(sample.size, dtype=bool)
-    if where_tier is not None:
-        mask = np.array([int(t) >= where_tier for t in sample.values["tier"]], dtype=bool)
-    return score_cases(COMPILED, evaluation, mask)
-
-
-@given(case_rows(), st.integers(1, 4))
-def test_subgroup_scores_equal_scores_of_the_filtered_sample(rows: list[list[Any]], tier: int) -> None:
-    """Invariant: scoring with a subgroup mask equals scoring the filtered sample."""
-    kept = [row for row in rows if int(row[3]) >= tier]
-    if not kept:
-        return
-    masked = scores_of(rows, where_tier=tier)
-    filtered = scores_of(kept)
-    assert masked.cases == filtered.cases == len(kept)
-    assert masked.criteria == filtered.criteria
-    assert masked.sections == filtered.sections
-    assert masked.threads == filtered.threads
-
-
-@given(case_rows())
-def test_scores_are_percentages_or_none(rows: list[list[Any]]) -> None:
-    """Invariant: every score lies in [0, 100] or is None ("no relevant judged case")."""
-    scores = scores_of(rows)
-    values = [c.score for c in scores.criteria.values()] + [s.score for s in scores.sections.values()]
-    values += [t.score for t in scores.threads.values()]
-    for value in values:
-        assert value is None or 0.0 <= value <= 100.0
-
-
-def test_no_judged_case_is_reported_as_such_not_as_zero() -> None:
-    rows = [["c1", "community", "low", "1", "false", "no", None, None, "na"]]
-    scores = scores_of(rows)
+    scores = score_cases(COMPILED, evaluation, np.ones(1, dtype=bool))
     criterion = scores.criteria["1.1"]
     assert criterion.score is None and criterion.display is None and criterion.band is None
     assert criterion.note is not None and "no relevant case" in criterion.note

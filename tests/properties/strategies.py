@@ -277,7 +277,7 @@ def rulesets(draw: st.DrawFn) -> dict[str, Any]:
     """A complete, valid ruleset document (see the module docstring for what it covers)."""
     fields = draw(case_fields())
     scale_docs = draw(scales())
-    bands = draw(band_sets(draw(st.integers(0, 2))))
+    bands = draw(band_sets(draw(st.integers(1, 2))))  # every criterion needs one (R015)
     band_ids = [b["id"] for b in bands]
     sections = draw(case_sections(fields, scale_docs, band_ids))
     questions = [q for s in sections for c in s["criteria"] for q in c["questions"]]
