@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -15,6 +15,15 @@ MINIMAL = FIXTURES / "minimal"
 # Hypothesis profiles: "ci" runs enough examples to matter; "dev" is quick while editing.
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None)
+# "mutation" (tests/mutation/): as many examples as "ci" but no shrinking, since only whether a
+# property fails under an injected bug matters there, not the smallest example.
+settings.register_profile(
+    "mutation",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -393,6 +393,13 @@ class Inspection:
     rows: list[list[Any]]
     judgements: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """A reproducer: the ruleset document and the sample, without the compiled form."""
+        return (
+            f"Inspection(document={self.document!r}, header={self.header!r}, rows={self.rows!r}, "
+            f"judgements={self.judgements!r})"
+        )
+
     def column(self, name: str) -> int:
         return self.header.index(name)
 

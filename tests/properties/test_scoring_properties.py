@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Any
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from omi_rules.diagnostics import Report
 from omi_rules.engine.compiled import compile_ruleset
-from omi_rules.engine.grading import band_for, rounded
+from omi_rules.engine.grading import band_for, display
 from omi_rules.expr.rowwise import RowData, evaluate_row
 from omi_rules.model import BandSet, Rounding
 from omi_rules.plugins.manager import builtin_registry
@@ -248,27 +249,41 @@ def test_thread_score_is_the_mean_of_its_questions(inspection: Inspection) -> No
         assert result.score is not None and math.isclose(result.score, expected, **CLOSE)
 
 
+def as_printed(score: float, decimals: int, method: str) -> Decimal:
+    """Oracle for display rounding: the decimal the report prints (70.5 -> 71 half up)."""
+    mode = ROUND_HALF_UP if method == "half_up" else ROUND_HALF_EVEN
+    return Decimal(repr(score)).quantize(Decimal(1).scaleb(-decimals), rounding=mode)
+
+
 @given(
     band_sets(1).map(lambda sets: sets[0]),
-    st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=30),
+    st.lists(
+        st.one_of(st.floats(0, 100, allow_nan=False), st.integers(0, 20000).map(lambda k: k / 200)),
+        min_size=1,
+        max_size=30,
+    ),
     st.integers(0, 2),
+    st.sampled_from(["half_up", "half_even"]),
 )
 def test_grade_bands_are_a_monotone_step_function_of_the_score(
-    band_doc: dict[str, Any], scores: list[float], decimals: int
+    band_doc: dict[str, Any], scores: list[float], decimals: int, method: str
 ) -> None:
     """Invariant: every score from 0 to 100 gets exactly one band; a higher score never gets a
     lower band; and a band holds the scores from its ``min`` (inclusive) up to its ``max``
-    (exclusive; the top band includes 100), judged on the rounded score when the band set's
-    basis is ``rounded``."""
+    (exclusive; the top band includes 100), judged on the score as displayed (rounded as the
+    ruleset says) when the band set's basis is ``rounded``."""
     band_set = BandSet.model_validate(band_doc)
-    rounding = Rounding(decimals=decimals)
+    rounding = Rounding(decimals=decimals, method=method)
     registry = builtin_registry()
     limits = sorted({b.min for b in band_set.bands} | {b.max for b in band_set.bands})
+    near = [limit - 0.5 * 10**-decimals for limit in limits if limit > 0]  # ties just below a limit
     ranks = []
-    for score in sorted(scores + limits):
+    for score in sorted(scores + limits + near):
         band = band_for(score, band_set, rounding, registry)
         assert band is not None, score
-        value = float(rounded(score, rounding)) if band_set.basis == "rounded" else score
+        shown = as_printed(score, decimals, method)
+        assert display(score, rounding) == f"{shown}%"
+        value = float(shown) if band_set.basis == "rounded" else score
         expected = [b.id for b in band_set.bands if b.min <= value < b.max or value == b.max == 100]
         assert [band.id] == expected, (score, value)
         ranks.append(next(b.min for b in band_set.bands if b.id == band.id))
