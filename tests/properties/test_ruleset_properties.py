@@ -3,13 +3,11 @@ round trip, and the JSON Schema and the typed model agree on them and on their m
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from hypothesis import given
-from ruamel.yaml import YAML
 
 from omi_rules.diagnostics import Report, Severity
 from omi_rules.loader import load_ruleset
@@ -17,15 +15,7 @@ from omi_rules.pipeline import check_ruleset
 from omi_rules.resolve import as_yaml
 
 from .documents import model_accepts, mutated_documents, schema_accepts
-from .strategies import rulesets
-
-
-def to_yaml(document: dict[str, Any]) -> str:
-    yaml = YAML()
-    yaml.default_flow_style = False
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue()
+from .strategies import rulesets, share_of_examples, to_yaml
 
 
 @given(rulesets())
@@ -42,6 +32,7 @@ def test_generated_rulesets_pass_check(document: dict[str, Any]) -> None:
     assert not errors and loaded.model is not None, errors
 
 
+@share_of_examples(3)
 @given(rulesets())
 def test_load_dump_load_gives_an_equal_ruleset(document: dict[str, Any]) -> None:
     """Invariant: loading a ruleset, dumping it (``omi-rules resolve``'s YAML, comments and
