@@ -39,6 +39,8 @@ class Run:
     errors: set[str]
     """Tests that could not run (import errors, fixture errors): the harness, not a catch."""
     seconds: float
+    output: str
+    """pytest's output, to show why a mutant was not caught."""
 
 
 def copy_tree(dest: Path) -> None:
@@ -103,7 +105,7 @@ def run_properties(root: Path, tests: list[str], profile: str) -> Run:
                 errors.add(name)
     if proc.returncode not in (0, 1) or errors:
         raise RuntimeError(f"the property run itself failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}")
-    return Run(proc.returncode, failed, errors, seconds)
+    return Run(proc.returncode, failed, errors, seconds, proc.stdout)
 
 
 def run_mutant(mutant: Mutant | None, tests: list[str], profile: str) -> Run:

@@ -43,4 +43,4 @@ def test_properties_catch_the_injected_bug(mutant: Mutant) -> None:
     """Under the mutant, every property in its ``caught_by`` fails."""
     run = run_mutant(mutant, list(mutant.caught_by), "mutation")
     missed = set(mutant.caught_by) - run.failed
-    assert not missed, f"{mutant.name} ({mutant.bug}) survived: {sorted(missed)}"
+    assert not missed, f"{mutant.name} ({mutant.bug}) survived: {sorted(missed)}\n{run.output[-4000:]}"
