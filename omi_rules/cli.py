@@ -7,6 +7,7 @@ The commands are thin: they parse arguments, call the pipeline and render.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sys
 import traceback
@@ -15,7 +16,7 @@ from typing import Any
 
 import click
 
-from omi_rules import __version__, render
+from omi_rules import __version__, cli_edit, render
 from omi_rules.diagnostics import Report
 from omi_rules.pipeline import check_ruleset
 from omi_rules.plugins.manager import PluginFailure, load_plugins
@@ -24,8 +25,20 @@ from omi_rules.schema_gen import SCHEMAS, render_schema
 EXIT_INTERNAL = 3
 
 
+_REFUSED_PATH = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM}
+"""Errors with which the system refuses a path the user gave (name too long, a loop of links,
+no permission): unreadable input (exit 2), wherever the path is first looked at."""
+
+
 class _Group(click.Group):
     """Turns any unexpected exception into exit code 3 with a one-line message."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # A NUL character cannot come from a real command line, but called in-process it would
+        # reach os.stat inside click.Path and raise ValueError (found by tests/fuzz).
+        if any("\x00" in arg for arg in args):
+            raise click.UsageError("an argument contains a NUL character", ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -40,6 +53,9 @@ class _Group(click.Group):
             )
             ctx.exit(EXIT_INTERNAL)
         except Exception as exc:  # the last line of defence: exit 3, no traceback
+            if isinstance(exc, OSError) and exc.errno in _REFUSED_PATH and exc.filename is not None:
+                click.echo(f"{exc.filename}: error[Y001]: {exc.strerror}", err=True)
+                ctx.exit(2)
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
             else:
@@ -164,7 +180,10 @@ def _emit(text: str, output: Path | None) -> None:
         return
     from omi_rules.report.output import write_atomic
 
-    write_atomic(output, text)
+    try:
+        write_atomic(output, text)
+    except OSError as exc:  # a folder, a missing folder, no permission: a usage error, not a bug
+        raise click.BadParameter(f"cannot write {str(output)!r}: {exc.strerror}", param_hint="'--output'") from None
 
 
 def _print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
@@ -477,6 +496,9 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     }
     text = render[fmt](result, *names)
     _emit(text, output)
+    if output is not None:  # the report went to a file: name the inspections not scored here too
+        for name, why in sorted(result.failed.items()):
+            click.echo(f"{name}: not scored {why}", err=True)
     failed = (fail_on == "score-change" and result.moves) or (
         fail_on == "grade-change" and any(m.kind in ("conclusion", "grade", "decision") for m in result.moves)
     )
@@ -523,3 +545,7 @@ def schema(part: bool) -> None:
     name = "ruleset-part.schema.json" if part else "ruleset.schema.json"
     assert name in SCHEMAS
     click.echo(render_schema(name), nl=False)
+
+
+main.add_command(cli_edit.get_command)
+main.add_command(cli_edit.set_command)

@@ -6,7 +6,7 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
-judgements, ``T`` ruleset tests.
+judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``).
 """
 
 from __future__ import annotations
@@ -114,6 +114,13 @@ CODES: dict[str, Code] = {
         # -- ruleset tests
         Code("T001", "malformed-test-file"),
         Code("T002", "test-failed"),
+        # -- changing a value (omi-rules get / set, omi_rules.edit)
+        Code("E001", "path-not-found"),
+        Code("E002", "path-into-value"),
+        Code("E003", "invalid-new-value"),
+        Code("E004", "not-editable-here"),
+        Code("E005", "layout-rewritten", _W),
+        Code("E006", "cannot-save", unreadable=True),
     ]
 }
 

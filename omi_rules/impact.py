@@ -118,7 +118,12 @@ def impact(
             if scored.result is None:
                 errors = scored.report.errors or scored.report.diagnostics
                 first = errors[0] if errors else None
-                why = f"{first.position}: {first.code} {first.message}" if first else "not scored"
+                # In the documented diagnostic form, so the report (or stderr) locates the problem.
+                why = (
+                    f"{first.position}: {first.severity.value}[{first.code}]: {first.message}"
+                    if first
+                    else "not scored"
+                )
                 out.failed[sample.name] = f"under {compiled.model.id} {compiled.model.version}: {why}"
                 break
             results.append(scored.result)

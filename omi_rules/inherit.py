@@ -169,10 +169,13 @@ def find_parent(reference: str, child_main: Path) -> Path | None:
     or ``id`` / ``id@version`` looked up among the rulesets beside the child's folder."""
     match = _ID_VERSION.match(reference)
     if match is None or "/" in reference:
-        candidate = (child_main.parent / reference).resolve()
-        if candidate.is_dir():
-            candidate = candidate / "ruleset.yaml"
-        return candidate if candidate.is_file() else None
+        try:
+            candidate = (child_main.parent / reference).resolve()
+            if candidate.is_dir():
+                candidate = candidate / "ruleset.yaml"
+            return candidate if candidate.is_file() else None
+        except (OSError, ValueError):  # a NUL character, a name too long: no such ruleset (tests/fuzz)
+            return None
     folder = child_main.parent.parent
     wanted_id, wanted_version = match.group("id"), match.group("version")
     found: list[tuple[tuple[int, ...], Path]] = []

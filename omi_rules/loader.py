@@ -54,6 +54,9 @@ class LoadedRuleset:
     unreadable: bool = False
     pruned: Pruned = field(default_factory=Pruned)
     """What had to be dropped to build ``model`` despite schema errors."""
+    data_map: SourceMap | None = None
+    """Positions of ``data`` as merged, before anything was dropped: ``source_map`` is that of
+    the document the model was built from, whose list indices differ once an item is dropped."""
 
     @property
     def complete(self) -> bool:
@@ -115,6 +118,7 @@ def load_ruleset(path: Path, _extending: tuple[Path, ...] = ()) -> LoadedRuleset
         merged = resolved
         result.diagnostics.extend(validate(merged, "ruleset.schema.json", result.source_map))
     result.data = merged
+    result.data_map = result.source_map
     pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned)
     if pruned is None:
         return result
@@ -267,7 +271,12 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
         if not isinstance(entry, str):
             continue  # the schema has reported it
         where = main.source_map.value(("include", index))
-        part_path = (main.path.parent / entry).resolve()
+        try:
+            part_path = (main.path.parent / entry).resolve()
+            is_folder = part_path.is_dir()
+        except (OSError, ValueError):  # a NUL character, a name too long (found by tests/fuzz)
+            result.diagnostics.append(make("Y012", f"included file {entry!r} cannot be used as a file name", where))
+            continue
         if root not in part_path.parents and part_path != root:
             result.diagnostics.append(
                 make(
@@ -282,7 +291,7 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
             result.diagnostics.append(make("Y012", f"'{entry}' is included twice", where))
             continue
         seen.add(part_path)
-        if part_path.is_dir():
+        if is_folder:
             result.diagnostics.append(
                 make(
                     "Y012", f"'{entry}' is a folder; include lists files", where, hint="list the part files one by one"
@@ -319,8 +328,8 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
             continue
         for key in LIST_KEYS:
             items = part.data.get(key)
-            if not items:
-                continue
+            if not items or not isinstance(items, list):
+                continue  # not a list (e.g. 'sections: 3.14'): the part's schema errors say so (tests/fuzz)
             existing = merged.setdefault(key, [])
             if not isinstance(existing, list):
                 continue

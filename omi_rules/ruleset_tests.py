@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from omi_rules.casedata.readers import table_from_cases
 from omi_rules.codes import make
@@ -98,7 +99,10 @@ def find_test_files(paths: list[Path]) -> list[Path]:
 
 def _ruleset_for(test_file: Path, declared: str | None) -> Path:
     if declared:
-        return (test_file.parent / declared).resolve()
+        try:
+            return (test_file.parent / declared).resolve()
+        except (OSError, ValueError):  # a NUL character: reported as a missing ruleset (tests/fuzz)
+            return test_file.parent / declared
     for folder in test_file.resolve().parents:
         if (folder / "ruleset.yaml").exists():
             return folder
@@ -136,7 +140,12 @@ class Runner:
         ]
         if problems or doc.diagnostics:
             return None, doc.source_map, [*doc.diagnostics, *problems]
-        return RulesetTestFile.model_validate(doc.data), doc.source_map, []
+        try:
+            return RulesetTestFile.model_validate(doc.data), doc.source_map, []
+        except ValidationError as exc:  # the schema accepted it but the model did not (tests/fuzz)
+            error = exc.errors()[0]
+            where = doc.source_map.value(tuple(k for k in error["loc"] if isinstance(k, str | int)))
+            return None, doc.source_map, [make("T001", f"{error['msg']} ({'.'.join(map(str, error['loc']))})", where)]
 
     def run_file(self, test_file: Path) -> list[Outcome]:
         spec, source_map, problems = self.load(test_file)

@@ -146,7 +146,9 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
         return
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
-        if isinstance(error.instance, dict):
+        # Only where unknown keys are refused does the misspelling get its own S001; where they
+        # are allowed (a case's field columns), staying quiet lost the error (found by tests/fuzz).
+        if isinstance(error.instance, dict) and error.schema.get("additionalProperties") is False:
             unknown = set(error.instance) - set(error.schema.get("properties", {}))
             if any(did_you_mean(key, {missing}) for key in unknown):
                 return  # a misspelling of this key: the S001 for it says so; one mistake, one diagnostic

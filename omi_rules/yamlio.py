@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -146,17 +151,24 @@ class _EventLoader:
 
 
 def _compose_all(text: str) -> list[Node]:
-    """Compose every document of ``text`` into node graphs (no values constructed yet)."""
-    if CParser is None:  # pure-Python fallback, e.g. on interpreters without the C extension
-        yaml = YAML(typ="rt")
-        yaml.Composer = _CountingComposer
-        yaml.max_depth = MAX_DEPTH
-        return list(yaml.compose_all(text))
-    composer = _CountingComposer(loader=_EventLoader(text))
-    nodes = []
-    while composer.check_node():
-        nodes.append(composer.get_node())
-    return nodes
+    """Compose every document of ``text`` into node graphs (no values constructed yet).
+
+    An anchor defined twice is valid YAML (the later one counts); ruamel warns about it with a
+    Python warning, which the command line would print with a path inside omi-rules (found by
+    tests/fuzz), so that warning is silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReusedAnchorWarning)
+        if CParser is None:  # pure-Python fallback, e.g. on interpreters without the C extension
+            yaml = YAML(typ="rt")
+            yaml.Composer = _CountingComposer
+            yaml.max_depth = MAX_DEPTH
+            return list(yaml.compose_all(text))
+        composer = _CountingComposer(loader=_EventLoader(text))
+        nodes = []
+        while composer.check_node():
+            nodes.append(composer.get_node())
+        return nodes
 
 
 class _Walker:
@@ -249,11 +261,18 @@ class _Walker:
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            value = self.constructor.construct_object(node, deep=True)
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except ValueError:  # an int of more than 4,300 digits: Python refuses to convert it
+                return self.too_large(node)
             if tag == "tag:yaml.org,2002:bool":
                 return bool(value)
             if tag == "tag:yaml.org,2002:int":
-                return int(value)
+                whole = int(value)
+                # Every number of a ruleset, case file, judgements or test file ends up as a
+                # float somewhere (band limits, weights, "{:g}" in messages, numpy columns);
+                # a whole number beyond float's range would raise OverflowError there.
+                return self.too_large(node) if abs(whole) > sys.float_info.max else whole
             number = float(value)
             if not math.isfinite(number):
                 self.diagnostics.append(make("Y011", f"'{node.value}' is not a finite number", self.pos(node)))
@@ -265,6 +284,21 @@ class _Walker:
                 f"unsupported YAML tag {tag!s}",
                 self.pos(node),
                 hint="remove the '!tag'; rulesets use plain YAML values",
+            )
+        )
+        return None
+
+    def too_large(self, node: ScalarNode) -> None:
+        """Report a whole number too large to be used (found by fuzzing, tests/fuzz): like
+        ``.inf``, it is not a finite number, and its value is dropped."""
+        text = str(node.value)
+        shown = text if len(text) <= 24 else f"{text[:20]}... ({len(text):,} characters)"
+        self.diagnostics.append(
+            make(
+                "Y011",
+                f"'{shown}' is too large a number",
+                self.pos(node),
+                hint="numbers must lie within about ±1.8e308",
             )
         )
         return None
@@ -283,11 +317,38 @@ def _tag(node: Node) -> str:
     return str(getattr(tag, "value", tag))
 
 
+_OVERRIDES: ContextVar[Mapping[Path, str] | None] = ContextVar("omi_rules_text_overrides", default=None)
+
+
+@contextmanager
+def text_overrides(texts: Mapping[Path, str]) -> Iterator[None]:
+    """While the block runs, read these files from memory instead of from disk.
+
+    ``omi-rules set`` checks an edited ruleset before it writes anything: the edited text stands
+    in for the file, so part files, ``extends`` and every position work exactly as they will
+    once the file is saved, and nothing is written to a temporary copy.
+    """
+    token = _OVERRIDES.set({path.resolve(): text for path, text in texts.items()})
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 text, refusing what cannot be a YAML document.
 
     Raises ``InputUnreadable`` (exit code 2) for missing, oversized, binary or non-UTF-8 files.
+    Inside ``text_overrides``, a file given there is read from memory.
     """
+    overrides = _OVERRIDES.get()
+    if overrides:
+        try:
+            text = overrides.get(path.resolve())
+        except (OSError, ValueError):  # a name the system refuses: read (and report) as usual
+            text = None
+        if text is not None:
+            return text
     file = str(path)
     try:
         size = path.stat().st_size
@@ -295,6 +356,10 @@ def read_text(path: Path) -> str:
         raise InputUnreadable(make("Y001", "file not found", Position(file))) from None
     except OSError as exc:
         raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
+    except ValueError:  # os.stat refuses a name with a NUL character (found by tests/fuzz)
+        raise InputUnreadable(
+            make("Y001", "not a usable file name (it holds a NUL character)", Position(file))
+        ) from None
     if path.is_dir():
         raise InputUnreadable(make("Y001", "is a folder, not a file", Position(file)))
     if size > MAX_FILE_BYTES:
@@ -307,10 +372,19 @@ def read_text(path: Path) -> str:
             )
         )
     try:
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_FILE_BYTES)
     except OSError as exc:
         raise InputUnreadable(make("Y001", f"cannot read file: {exc.strerror}", Position(file))) from None
+    if len(raw) > MAX_FILE_BYTES:  # a device or a file that grew after stat(), e.g. /dev/zero
+        raise InputUnreadable(make("Y003", f"file is larger than {MAX_FILE_BYTES:,} bytes", Position(file)))
     return decode_utf8(raw, file, "Y002", "save the file as UTF-8 in your editor")
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """The first ``limit + 1`` bytes of ``path`` at most: the size ``stat`` reports is 0 for
+    devices and pipes, and reading /dev/zero whole would never end (found by tests/fuzz)."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
 
 
 def decode_utf8(raw: bytes, file: str, code: str, hint: str) -> str:
@@ -388,6 +462,10 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
         return doc
     walker = _Walker(file, yaml.constructor)
     data = walker.walk(nodes[0], (), 0)
+    if data is None and not walker.diagnostics:
+        # A document that is only 'null' or '~' holds nothing, like an empty file; without a
+        # diagnostic, check passed such a ruleset and score failed silently (found by tests/fuzz).
+        walker.diagnostics.append(make("Y009", "the file holds no content (only null)", walker.pos(nodes[0])))
     doc.diagnostics.extend(walker.diagnostics)
     doc.source_map = walker.map
     doc.data = None if walker.aborted else data

@@ -19,13 +19,23 @@ from typing import TYPE_CHECKING, Any
 from omi_rules.casedata.table import RawTable
 from omi_rules.codes import make
 from omi_rules.diagnostics import InputUnreadable, Position
-from omi_rules.yamlio import PathKey, SourceMap, decode_utf8, load_yaml
+from omi_rules.yamlio import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from omi_rules.plugins.hookspecs import Reader
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
+MAX_XLSX_UNPACKED_BYTES = 4 * MAX_DATA_BYTES
+"""Largest total size of an .xlsx workbook's unpacked parts (200 MiB: sheet XML is about four
+times as long as the same data in CSV). Checked before openpyxl reads anything, from the sizes
+the zip declares (which zipfile enforces when it unpacks): a "zip bomb" of a few megabytes
+would otherwise unpack to gigabytes and take minutes and most of the memory to read."""
+MAX_XLSX_CELLS = 10_000_000
+"""Largest worksheet grid read as a grid (rows x columns; see ``_sheet_rows``): a national
+cycle of 5,000 cases with 300 columns is 1.5 million."""
 MAX_CELL_CHARS = 10_000
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "structured", ".yaml": "structured", ".yml": "structured"}
 
@@ -53,7 +63,10 @@ def read_table(path: Path, display: str | None = None, readers: Mapping[str, Rea
     if reader is not None:
         return reader.read(path, name)
     if kind == "csv":
-        return read_csv(path.read_bytes(), name)
+        raw = read_at_most(path, MAX_DATA_BYTES)
+        if len(raw) > MAX_DATA_BYTES:  # a device or pipe (stat gives 0), or a file still growing
+            raise InputUnreadable(make("D009", f"file is larger than {MAX_DATA_BYTES:,} bytes", Position(name)))
+        return read_csv(raw, name)
     if kind == "xlsx":
         return read_xlsx(path, name)
     return read_structured(path, name)
@@ -126,18 +139,43 @@ def _cell(value: str) -> str | None:
 def read_xlsx(path: Path, name: str) -> RawTable:
     """Read the first worksheet of an Excel workbook (cached values, never formulas)."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception as exc:  # BadZipFile, but also NotImplementedError, EOFError... (tests/fuzz)
         raise InputUnreadable(
             make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
         ) from None
-    sheet = workbook["cases"] if "cases" in workbook.sheetnames else workbook.worksheets[0]
-    where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise InputUnreadable(
+            make(
+                "D009",
+                f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_XLSX_UNPACKED_BYTES:,}",
+                Position(name),
+                hint="save the case data as CSV, or check that this is the right file",
+            )
+        )
+    try:
+        workbook = load_workbook(path, data_only=True)
+        worksheets = workbook.worksheets  # chart sheets hold no cells
+        if not worksheets:
+            raise InputUnreadable(make("D009", "the workbook has no worksheet", Position(name)))
+        titles = [ws.title for ws in worksheets]
+        sheet = worksheets[titles.index("cases")] if "cases" in titles else worksheets[0]
+        where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
+        rows = _sheet_rows(sheet, where)
+        merged_ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+    except InputUnreadable:
+        raise
+    except Exception as exc:
+        # A damaged workbook makes openpyxl (and the XML and zip readers below it) raise almost
+        # any exception type: KeyError, ValueError, TypeError, IndexError, ParseError... Each is
+        # a file that cannot be read (exit 2), not a bug in omi-rules (found by fuzzing).
+        raise InputUnreadable(
+            make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
+        ) from None
+    numbered = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
     if not numbered:
         table = RawTable(where, [], [])
         table.diagnostics.append(make("D008", "the worksheet is empty: no header and no cases", Position(where, 1, 1)))
@@ -150,7 +188,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         [str(v).strip() if v is not None else "" for v in header],
         [Position(where, header_row, i + 1) for i in range(len(header))],
     )
-    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+    for merged in merged_ranges:
         if merged.min_row <= header_row <= merged.max_row:
             table.diagnostics.append(
                 make(
@@ -180,6 +218,33 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         table.row_positions.append(Position(where, number, 1))
         table.cell_positions.append([Position(where, number, i + 1) for i in range(len(header))])
     return table
+
+
+def _sheet_rows(sheet: Worksheet, where: str) -> list[tuple[int, list[Any]]]:
+    """The worksheet's rows that hold cells, numbered from 1, each as long as its last cell.
+
+    Read from the cells the file holds, not as a grid: iterating the grid makes openpyxl create
+    a cell for every place in it, so one cell far out (A1048576, XFD1048576) meant millions or
+    billions of cells: minutes, or no end (found by fuzzing). ``Worksheet._cells`` is private but
+    long-standing (and typed in types-openpyxl); without it, the grid is read if not too large.
+    """
+    cells = getattr(sheet, "_cells", None)
+    if isinstance(cells, dict):
+        by_row: dict[int, dict[int, Any]] = {}
+        for (row, column), cell in cells.items():
+            by_row.setdefault(row, {})[column] = cell.value
+        return [(row, [by_row[row].get(c) for c in range(1, max(by_row[row]) + 1)]) for row in sorted(by_row)]
+    grid = sheet.max_row * sheet.max_column
+    if grid > MAX_XLSX_CELLS:
+        raise InputUnreadable(
+            make(
+                "D009",
+                f"the worksheet spans {sheet.dimensions} ({grid:,} cells); the limit is {MAX_XLSX_CELLS:,}",
+                Position(where),
+                hint="delete what lies beyond the case data (select the empty rows and columns, Delete)",
+            )
+        )
+    return [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]
 
 
 def _xlsx_cell(value: Any) -> Any:

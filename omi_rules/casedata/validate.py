@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,8 @@ from omi_rules.model import (
 )
 
 CASE_ID = "case_id"
+MAX_HINTED = 50
+"""Unknown columns that get a "did you mean" hint; the rest are reported without one."""
 TRUE_WORDS = {"true", "yes", "y", "1"}
 FALSE_WORDS = {"false", "no", "n", "0"}
 
@@ -97,6 +100,12 @@ def parse_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:
         number = _int(raw)
         if number is None:
             return None, f"'{_text(raw)}' is not a whole number (field {f.id})", None
+        if abs(number) > sys.float_info.max:
+            # Conditions see numbers as float64 (expr.vector.encode): a larger whole number
+            # would raise OverflowError there. Found by fuzzing (tests/fuzz).
+            text = _text(raw)
+            shown = text if len(text) <= 24 else f"{text[:20]}... ({len(text):,} digits)"
+            return None, f"{shown} is too large a number (field {f.id})", None
         if (f.min is not None and number < f.min) or (f.max is not None and number > f.max):
             return None, f"{number} is outside {f.id}'s range {_range(f.min, f.max)}", None
         return number, None, None
@@ -183,6 +192,7 @@ def check_sample(
     scales = {s.id: s for s in model.scales}
     columns: dict[str, int] = {}
     known = {CASE_ID, *fields, *questions}
+    unknown = 0
     for index, name in enumerate(table.header):
         position = table.header_positions[index]
         if not name:
@@ -192,7 +202,12 @@ def check_sample(
         elif name in ignore_columns:
             continue
         elif name not in known:
-            column_hint = did_you_mean(name, known) or "columns are case_id, the ruleset's case fields and question ids"
+            unknown += 1
+            # A file read as one line (e.g. saved with U+2028 line ends) has a column per cell:
+            # a "did you mean" for each of them took minutes (found by fuzzing), so only the
+            # first MAX_HINTED unknown columns get one.
+            nearest = did_you_mean(name, known) if unknown <= MAX_HINTED else None
+            column_hint = nearest or "columns are case_id, the ruleset's case fields and question ids"
             out.append(make("D001", f"unknown column '{name}'", position, column_hint, span=len(name)))
         else:
             columns[name] = index
