@@ -28,7 +28,6 @@ class Mutant:
 
 
 SCORING = "test_scoring_properties.py"
-CONDITIONS = "test_condition_properties.py"
 
 MUTANTS = [
     Mutant(
@@ -45,10 +44,9 @@ MUTANTS = [
         "omi_rules/expr/vector.py",
         '">=": np.greater_equal,',
         '">=": np.greater,',
-        (
-            f"{SCORING}::test_relevance_agrees_with_row_by_row_evaluation",
-            f"{CONDITIONS}::test_vector_and_rowwise_agree",
-        ),
+        # test_vector_and_rowwise_agree (conditions over fixed fields) catches it only now and
+        # then: its conditions seldom compare a value with itself at the boundary.
+        (f"{SCORING}::test_relevance_agrees_with_row_by_row_evaluation",),
     ),
     Mutant(
         "relevance-shifted-one-case",
