@@ -405,7 +405,15 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDocument:
     """Load one YAML file. Unreadable files raise ``InputUnreadable``; everything else that is
     wrong with the file is returned as diagnostics, with ``data`` None if nothing usable."""
     text = read_text(path)
-    return parse_yaml(text, display_name or str(path), path)
+    doc = parse_yaml(text, display_name or str(path), path)
+    if doc.data is None and not doc.diagnostics:
+        # A file that is only 'null' or '~' holds nothing, like an empty one; without a
+        # diagnostic, check passed such a ruleset and score failed silently (found by tests/fuzz).
+        # (Not in parse_yaml: there 'null' may be a value, e.g. in `omi-rules set`.)
+        line = next((i for i, s in enumerate(doc.lines) if s.strip() and not s.lstrip().startswith("#")), 0)
+        position = Position(display_name or str(path), line + 1, 1)
+        doc.diagnostics.append(make("Y009", "the file holds no content (only null)", position))
+    return doc
 
 
 def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
@@ -462,10 +470,6 @@ def parse_yaml(text: str, file: str, path: Path | None = None) -> YamlDocument:
         return doc
     walker = _Walker(file, yaml.constructor)
     data = walker.walk(nodes[0], (), 0)
-    if data is None and not walker.diagnostics:
-        # A document that is only 'null' or '~' holds nothing, like an empty file; without a
-        # diagnostic, check passed such a ruleset and score failed silently (found by tests/fuzz).
-        walker.diagnostics.append(make("Y009", "the file holds no content (only null)", walker.pos(nodes[0])))
     doc.diagnostics.extend(walker.diagnostics)
     doc.source_map = walker.map
     doc.data = None if walker.aborted else data
