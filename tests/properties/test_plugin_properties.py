@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.plugins.manager import builtin_registry, load_plugins
 
-from .figures import case_questions, dependents, figures, proportions, scale_of
+from .figures import figures, proportions
 from .strategies import Inspection, inspections, model_of
-from .test_scoring_properties import all_scores
+from .test_scoring_properties import all_scores, one_answer_better
 
 REGISTRY = load_plugins()
 
@@ -53,21 +53,9 @@ def test_with_any_plugin_a_better_answer_never_lowers_a_score(inspection: Inspec
     """Invariant, for every installed aggregation and thread combination: turning one relevant
     insufficient answer (of a question no condition reads) into a sufficient one never lowers
     any score."""
-    document = inspection.document
-    questions = case_questions(document)
-    routing = dependents(document)
-    candidates = [
-        (r, qid)
-        for qid, q in questions.items()
-        if qid not in routing
-        for r, row in enumerate(inspection.rows)
-        if row[inspection.column(qid)] in scale_of(document, q)["insufficient"]
-    ]
-    if not candidates:
+    better = one_answer_better(inspection, data)
+    if better is None:
         return
-    r, qid = data.draw(st.sampled_from(candidates))
-    better = [list(row) for row in inspection.rows]
-    better[r][inspection.column(qid)] = data.draw(st.sampled_from(scale_of(document, questions[qid])["sufficient"]))
     for old, new in zip(all_scores(inspection.run()), all_scores(inspection.run(better)), strict=True):
         assert old is None or new is None or new >= old
 

@@ -87,13 +87,9 @@ def test_reordering_sections_criteria_and_questions_changes_nothing(inspection: 
     assert figures(shuffled.run()) == figures(inspection.run())
 
 
-@given(inspections(), st.data())
-def test_a_better_answer_never_lowers_a_score_or_grade(inspection: Inspection, data: st.DataObject) -> None:
-    """Invariant: turning one relevant insufficient answer into a sufficient one never lowers any
-    question, criterion, section or thread score, nor any criterion or thread band.
-
-    Claimed for questions no condition reads with ``answer()``: changing a routing answer may
-    legitimately change which questions are relevant."""
+def one_answer_better(inspection: Inspection, data: st.DataObject) -> list[list[Any]] | None:
+    """The sample with one relevant insufficient answer made sufficient (None if it has none),
+    among questions no condition reads with ``answer()``."""
     document = inspection.document
     questions = case_questions(document)
     routing = dependents(document)
@@ -105,11 +101,25 @@ def test_a_better_answer_never_lowers_a_score_or_grade(inspection: Inspection, d
         if row[inspection.column(qid)] in scale_of(document, q)["insufficient"]
     ]
     if not candidates:
-        return
+        return None
     r, qid = data.draw(st.sampled_from(candidates))
     better = [list(row) for row in inspection.rows]
     better[r][inspection.column(qid)] = data.draw(st.sampled_from(scale_of(document, questions[qid])["sufficient"]))
     note(f"case {r}, question {qid}")
+    return better
+
+
+@given(inspections(), st.data())
+def test_a_better_answer_never_lowers_a_score_or_grade(inspection: Inspection, data: st.DataObject) -> None:
+    """Invariant: turning one relevant insufficient answer into a sufficient one never lowers any
+    question, criterion, section or thread score, nor any criterion or thread band.
+
+    Claimed for questions no condition reads with ``answer()``: changing a routing answer may
+    legitimately change which questions are relevant."""
+    document = inspection.document
+    better = one_answer_better(inspection, data)
+    if better is None:
+        return
     before, after = inspection.run(), inspection.run(better)
     for old, new in zip(all_scores(before), all_scores(after), strict=True):
         assert (old is None) == (new is None)
