@@ -143,7 +143,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except Exception as exc:  # BadZipFile, and also NotImplementedError or EOFError (tests/fuzz)
+    except Exception as exc:  # zipfile raises more than BadZipFile on a damaged file (tests/fuzz)
         raise InputUnreadable(
             make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
         ) from None
