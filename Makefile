@@ -37,7 +37,7 @@ pytest: $(STAMP)
 
 ## Regenerate schemas/ from the typed model (a test fails when they are stale).
 schemas: $(STAMP)
-	$(BIN)/python -m omi_rules.schema_gen
+	$(BIN)/python -m omi_rules.model.schemas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

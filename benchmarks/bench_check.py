@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import best_of
 from ruamel.yaml import YAML
 
+from omi_rules.checks import check_ruleset
 from omi_rules.diagnostics import Report
-from omi_rules.pipeline import check_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "rulesets" / "omi-2008"

@@ -18,13 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import best_of
 
-from omi_rules.envs import all_questions, answer_type, case_env, field_type
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.rowwise import RowData, evaluate_row
-from omi_rules.expr.types import BoolT, EnumT, NumberT
-from omi_rules.expr.vector import VectorData, encode, evaluate
-from omi_rules.loader import load_ruleset
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.rowwise import RowData, evaluate_row
+from omi_rules.conditions.types import BoolT, EnumT, NumberT
+from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.model import IntField
+from omi_rules.model.value_types import all_questions, answer_type, field_type
+from omi_rules.ruleset.environments import case_env
+from omi_rules.ruleset.loader import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 
 from omi_rules.casedata.validate import check_sample
+from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.relevance import evaluate_sample
 from omi_rules.engine.scoring import score_cases
-from omi_rules.expr.rowwise import RowData, evaluate_row
-from omi_rules.loader import load_ruleset
-from omi_rules.synthetic import synthetic_table
+from omi_rules.lifecycle.synthetic import synthetic_table
+from omi_rules.ruleset.loader import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -39,7 +39,7 @@ def best_of_process(cmd: list[str], repeat: int = 7) -> float:
 
 def main() -> None:
     baseline = best_of_process([sys.executable, "-c", "pass"])
-    imports = best_of_process([sys.executable, "-c", "import omi_rules.score_pipeline"])
+    imports = best_of_process([sys.executable, "-c", "import omi_rules.engine.pipeline"])
     score = best_of_process(COMMAND)
     print(f"python start-up (baseline): {baseline * 1000:.0f} ms")
     print(f"importing the engine      : {imports * 1000:.0f} ms")

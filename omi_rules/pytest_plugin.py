@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from omi_rules.ruleset_tests import TEST_SUFFIX, Outcome, Runner
+from omi_rules.lifecycle.ruleset_tests import TEST_SUFFIX, Outcome, Runner
 
 _RUNNER_KEY = pytest.StashKey[Runner]()
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from omi_rules.cli import main
-from omi_rules.codes import CODES
+from omi_rules.diagnostics.codes import CODES
 
 from .conftest import FIXTURES, MINIMAL
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omi_rules import cli
 from omi_rules.cli import main
-from omi_rules.schema_gen import render_schema
+from omi_rules.cli.commands import check as check_command
+from omi_rules.model.schemas import render_schema
 
 from .conftest import MINIMAL, ROOT
 
@@ -242,7 +242,7 @@ def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatc
     def boom(*_: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(cli, "check_ruleset", boom)
+    monkeypatch.setattr(check_command, "check_ruleset", boom)
     code, out, err = run("check", str(MINIMAL))
     assert code == 3
     assert "internal error: RuntimeError: simulated bug" in err

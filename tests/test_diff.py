@@ -9,9 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from omi_rules.cli import main
-from omi_rules.diff import diff_rulesets
-from omi_rules.loader import load_ruleset
+from omi_rules.lifecycle.diff import diff_rulesets
 from omi_rules.model import Ruleset
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import MINIMAL, ROOT
 

@@ -8,8 +8,9 @@ import re
 import pytest
 from pydantic import BaseModel
 
-from omi_rules import model, model_common
-from omi_rules.codes import CODES
+from omi_rules.diagnostics.codes import CODES
+from omi_rules.model import common as model_common
+from omi_rules.model import ruleset as model
 
 from .conftest import ROOT
 

@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from omi_rules import roundtrip
 from omi_rules.cli import main
 from omi_rules.edit import EditError, RulesetEditor, YamlFile, new_problems, parse_path, parse_value
-from omi_rules.splice import lines
-from omi_rules.yamlio import parse_yaml
+from omi_rules.yamlio import roundtrip
+from omi_rules.yamlio.reader import parse_yaml
+from omi_rules.yamlio.splice import lines
 
 from .conftest import MINIMAL, ROOT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from omi_rules.expr.checker import Checked, ExprError, compile_condition
-from omi_rules.expr.rowwise import RowData, evaluate_row, explain_row
-from omi_rules.expr.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT
+from omi_rules.conditions.checker import Checked, ExprError, compile_condition
+from omi_rules.conditions.rowwise import RowData, evaluate_row, explain_row
+from omi_rules.conditions.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT
 
 ENV = Env(
     {

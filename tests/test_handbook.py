@@ -17,14 +17,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omi_rules.envs import all_questions, case_env, decision_env, judgement_env, sample_env
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.types import DateT, Env, StringT
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.types import DateT, Env, StringT
 from omi_rules.handbook.build import band_scores
 from omi_rules.handbook.english import condition_in_words, relevance_sentence, tidy
 from omi_rules.handbook.render import markdown_text, render_handbook
-from omi_rules.loader import load_ruleset
 from omi_rules.model import BoolField, EnumField, Ruleset
+from omi_rules.model.value_types import all_questions
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, sample_env
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import MINIMAL, ROOT
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from omi_rules.cli import main
 from omi_rules.engine.compiled import compile_ruleset
-from omi_rules.impact import find_samples, impact
-from omi_rules.loader import load_ruleset
-from omi_rules.score_pipeline import score
-from omi_rules.synthetic import synthetic_table, write_csv
+from omi_rules.engine.pipeline import score
+from omi_rules.lifecycle.impact import find_samples, impact
+from omi_rules.lifecycle.synthetic import synthetic_table, write_csv
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import ROOT
 

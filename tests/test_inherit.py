@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from omi_rules.checks import check_ruleset
 from omi_rules.cli import main
 from omi_rules.diagnostics import Report
-from omi_rules.pipeline import check_ruleset
-from omi_rules.versions import in_force
+from omi_rules.ruleset.versions import in_force
 
 from .conftest import MINIMAL
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from omi_rules.envs import decision_env
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.rowwise import RowData, evaluate_row
-from omi_rules.loader import load_ruleset
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.model import Assumption, BandSet, CaseSampleSection, JudgementSection, Ruleset
+from omi_rules.ruleset.environments import decision_env
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import ROOT
 
@@ -123,7 +123,7 @@ def test_every_rule_has_a_source(omi: Ruleset) -> None:
     (the schema requires it); assumptions give a reason of some substance."""
     from omi_rules.checks.context import CheckContext
     from omi_rules.checks.references import iter_sources
-    from omi_rules.yamlio import SourceMap
+    from omi_rules.yamlio.reader import SourceMap
 
     sources = list(iter_sources(CheckContext(omi, SourceMap(), {})))
     assert len(sources) > 250

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omi_rules import cli
+from omi_rules.checks import check_ruleset
+from omi_rules.cli import common as cli
 from omi_rules.cli import main
 from omi_rules.diagnostics import Report
-from omi_rules.pipeline import check_ruleset
+from omi_rules.engine.pipeline import score
 from omi_rules.plugins.manager import BUILTIN, load_plugins
-from omi_rules.score_pipeline import score
 
 from .conftest import FIXTURES, MINIMAL
 from .plugin_fixtures import broken, good
@@ -196,7 +196,7 @@ def test_a_report_section_hook_may_take_only_some_arguments() -> None:
 
 
 def load_minimal():  # type: ignore[no-untyped-def]
-    from omi_rules.loader import load_ruleset
+    from omi_rules.ruleset.loader import load_ruleset
 
     return load_ruleset(MINIMAL).model
 

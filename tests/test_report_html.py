@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from omi_rules.engine.result_model import Result
+from omi_rules.engine.pipeline import score
 from omi_rules.model import CaseSampleSection, Ruleset
+from omi_rules.model.results import Result
 from omi_rules.report.html import PLOT_WIDTH, fmt, render_html
-from omi_rules.score_pipeline import score
 
 from .conftest import FIXTURES, ROOT
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from omi_rules.loader import load_ruleset
 from omi_rules.model import Ruleset, RulesetPart
-from omi_rules.schema_check import validator
-from omi_rules.schema_gen import SCHEMAS, render_schema
+from omi_rules.model.schema_check import validator
+from omi_rules.model.schemas import SCHEMAS, render_schema
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import MINIMAL, ROOT
 from .properties.documents import model_accepts, mutate, mutated_documents, paths, schema_accepts

@@ -19,9 +19,9 @@ from omi_rules.cli import main
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.relevance import evaluate_sample
 from omi_rules.engine.scoring import score_cases
-from omi_rules.loader import load_ruleset
+from omi_rules.model.schemas import render_schema
 from omi_rules.plugins.builtin import weighted_summary as combine_criterion
-from omi_rules.schema_gen import render_schema
+from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import FIXTURES, MINIMAL, ROOT
 from .properties.strategies import raw_table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from omi_rules import yamlio
+from omi_rules.yamlio import reader as yamlio
 
 from .conftest import MINIMAL, ROOT
 from .test_cli import MALFORMED

@@ -55,14 +55,14 @@ ROOT = HERE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from omi_rules import score_pipeline  # noqa: E402
+from omi_rules.conditions.checker import Checked, compile_condition  # noqa: E402
+from omi_rules.conditions.vector import VectorData, encode, evaluate  # noqa: E402
+from omi_rules.engine import pipeline as score_pipeline  # noqa: E402
 from omi_rules.engine.compiled import CompiledQuestion, CompiledRuleset, compile_ruleset  # noqa: E402
 from omi_rules.engine.scoring import score_cases  # noqa: E402
-from omi_rules.envs import field_type  # noqa: E402
-from omi_rules.expr.checker import Checked, compile_condition  # noqa: E402
-from omi_rules.expr.vector import VectorData, encode, evaluate  # noqa: E402
-from omi_rules.loader import load_ruleset  # noqa: E402
-from omi_rules.yamlio import load_yaml  # noqa: E402
+from omi_rules.model.value_types import field_type  # noqa: E402
+from omi_rules.ruleset.loader import load_ruleset  # noqa: E402
+from omi_rules.yamlio.reader import load_yaml  # noqa: E402
 
 DEFAULT_SEED = 2008
 RULESET = ROOT / "rulesets" / "omi-2008"

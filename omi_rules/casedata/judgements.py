@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
-from omi_rules.expr.checker import did_you_mean
+from omi_rules.diagnostics.codes import make
+from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model import JudgementSection, Ruleset
-from omi_rules.schema_check import validate
-from omi_rules.yamlio import PathKey, SourceMap, load_yaml
+from omi_rules.model.schema_check import validate
+from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
 
 
 @dataclass(frozen=True)

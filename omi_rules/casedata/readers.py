@@ -16,15 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omi_rules.casedata.table import RawTable
-from omi_rules.codes import make
+from omi_rules.casedata.table import RawTable, TableReader
 from omi_rules.diagnostics import InputUnreadable, Position
-from omi_rules.yamlio import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
+from omi_rules.diagnostics.codes import make
+from omi_rules.yamlio.reader import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
-
-    from omi_rules.plugins.hookspecs import Reader
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
@@ -40,7 +38,7 @@ MAX_CELL_CHARS = 10_000
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "structured", ".yaml": "structured", ".yml": "structured"}
 
 
-def read_table(path: Path, display: str | None = None, readers: Mapping[str, Reader] | None = None) -> RawTable:
+def read_table(path: Path, display: str | None = None, readers: Mapping[str, TableReader] | None = None) -> RawTable:
     """Read a case file, choosing the reader by its suffix among ``readers`` (the built-in and
     plugin readers of a registry; by default the built-in ones).
 
@@ -260,7 +258,7 @@ def read_structured(path: Path, name: str) -> RawTable:
 
     The document shape is published as ``schemas/case-data.schema.json``.
     """
-    from omi_rules.schema_check import validate
+    from omi_rules.model.schema_check import validate
 
     try:
         doc = load_yaml(path, name)

@@ -7,8 +7,10 @@ values, and the position of every cell, so that validation can say "cases.csv:14
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from omi_rules.diagnostics import Diagnostic, Position
 
@@ -33,3 +35,14 @@ class RawTable:
         if column < len(cells):
             return cells[column]
         return self.row_positions[row]
+
+
+class TableReader(Protocol):
+    """What reading needs of a reader for one suffix: ``read(path, display_name)``.
+
+    The plugin API's ``omi_rules.plugins.Reader`` is one; case data is read below the plugin
+    layer, so it names the shape it needs instead of importing the plugin API.
+    """
+
+    @property
+    def read(self) -> Callable[[Path, str], RawTable]: ...

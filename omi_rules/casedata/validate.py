@@ -19,10 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from omi_rules.casedata.table import RawTable
-from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, Position, Severity
-from omi_rules.envs import all_questions, scale_values
-from omi_rules.expr.checker import did_you_mean
+from omi_rules.diagnostics.codes import make
+from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model import (
     BoolField,
     CaseField,
@@ -33,6 +32,7 @@ from omi_rules.model import (
     Ruleset,
     StringField,
 )
+from omi_rules.model.value_types import all_questions, scale_values
 
 CASE_ID = "case_id"
 MAX_HINTED = 50

@@ -1,7 +1,7 @@
 """Conditions: syntax and types (C001-C006, C008, C010), relevance cycles (C007) and
 conditions that can never be true (C009).
 
-Each condition is compiled in the environment ``omi_rules.envs`` gives its kind, and problems
+Each condition is compiled in the environment ``omi_rules.ruleset.environments`` gives its kind, and problems
 are reported at the character inside the YAML string where they occur.
 """
 
@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from omi_rules.checks.context import CheckContext
-from omi_rules.envs import case_env, decision_env, judgement_env, sample_env
-from omi_rules.expr import nodes as n
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.types import BoolT, EnumT, Env, NumberT, Type
-from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.conditions import nodes as n
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.types import BoolT, EnumT, Env, NumberT, Type
+from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.model import IntField, Ruleset
-from omi_rules.yamlio import PathKey
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, sample_env
+from omi_rules.yamlio.reader import PathKey
 
 MAX_COMBINATIONS = 50_000
 """Largest product of finite domains enumerated to prove a condition can never be true."""

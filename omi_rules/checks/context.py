@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from omi_rules.codes import make
 from omi_rules.diagnostics import Diagnostic, Position, Severity
+from omi_rules.diagnostics.codes import make
 from omi_rules.model import (
     CaseCriterion,
     CaseSampleSection,
@@ -22,7 +22,7 @@ from omi_rules.model import (
     Ruleset,
 )
 from omi_rules.plugins.manager import Registry, builtin_registry
-from omi_rules.yamlio import PathKey, SourceMap
+from omi_rules.yamlio.reader import PathKey, SourceMap
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from omi_rules.checks.context import CheckContext
-from omi_rules.expr.checker import did_you_mean
+from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model import DateField, EnumField, IntField, NumberField
-from omi_rules.yamlio import PathKey
+from omi_rules.yamlio.reader import PathKey
 
 
 def _date(ctx: CheckContext, text: str | None, path: PathKey) -> dt.date | None:

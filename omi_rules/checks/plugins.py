@@ -12,9 +12,9 @@ from packaging.version import InvalidVersion, Version
 
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Diagnostic, Severity
-from omi_rules.expr.checker import did_you_mean
+from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model import PluginSection
-from omi_rules.yamlio import PathKey
+from omi_rules.yamlio.reader import PathKey
 
 
 def run(ctx: CheckContext) -> None:

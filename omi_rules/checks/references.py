@@ -10,9 +10,9 @@ from collections.abc import Iterable
 
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Severity
-from omi_rules.expr.checker import did_you_mean
+from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model import Citation, Source
-from omi_rules.yamlio import PathKey
+from omi_rules.yamlio.reader import PathKey
 
 
 def check_unique(ctx: CheckContext, what: str, items: Iterable[tuple[PathKey, str]]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from omi_rules.checks.context import CheckContext
 from omi_rules.model import BandSet, EnumField, Outcome
-from omi_rules.yamlio import PathKey
+from omi_rules.yamlio.reader import PathKey
 
 WEIGHT_TOLERANCE = 1e-9
 

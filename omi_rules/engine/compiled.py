@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from omi_rules.envs import answer_type, case_env, decision_env, judgement_env
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.types import EnumT, Env
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.types import EnumT, Env
 from omi_rules.model import (
     BandSet,
     CaseCriterion,
@@ -28,7 +27,9 @@ from omi_rules.model import (
     Scale,
     Thread,
 )
+from omi_rules.model.value_types import answer_type
 from omi_rules.plugins.manager import Registry, builtin_registry
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from omi_rules.conditions.checker import Checked
+from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.engine.compiled import CompiledRuleset
-from omi_rules.engine.result_model import BandResult, DecisionResult, JudgedCriterionResult
-from omi_rules.expr.checker import Checked
-from omi_rules.expr.rowwise import RowData, evaluate_row
 from omi_rules.model import BandSet, JudgementCriterion, JudgementRule, Outcome, Rounding
+from omi_rules.model.results import BandResult, DecisionResult, JudgedCriterionResult
 from omi_rules.plugins.manager import Registry
 
 

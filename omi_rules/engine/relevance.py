@@ -16,11 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from omi_rules.casedata.validate import CaseSample
-from omi_rules.codes import make
+from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.diagnostics import Diagnostic, Severity
+from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset
-from omi_rules.envs import field_type
-from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.model.value_types import field_type
 
 MAX_CELL_DIAGNOSTICS = 200
 """Per code, the most cell-level diagnostics listed one by one; the rest are summarised."""

@@ -7,13 +7,13 @@ These are warnings (D013): a sample that misses its design is still scored, as N
 from __future__ import annotations
 
 from omi_rules.casedata.validate import CaseSample
-from omi_rules.codes import make
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.vector import VectorData, evaluate
 from omi_rules.diagnostics import Diagnostic, Position
+from omi_rules.diagnostics.codes import make
 from omi_rules.engine.relevance import Evaluation
-from omi_rules.envs import sample_env
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.vector import VectorData, evaluate
 from omi_rules.model import Ruleset
+from omi_rules.ruleset.environments import sample_env
 
 
 def check_requirements(model: Ruleset, sample: CaseSample, evaluation: Evaluation, where: Position) -> list[Diagnostic]:

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from omi_rules.engine.compiled import CompiledQuestion, CompiledRuleset
 from omi_rules.engine.grading import band_for, display
 from omi_rules.engine.relevance import Evaluation
-from omi_rules.engine.result_model import (
+from omi_rules.model.results import (
     Counts,
     CriterionResult,
     QuestionResult,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from omi_rules.envs import case_env, decision_env, judgement_env, sample_env
-from omi_rules.expr.checker import Checked, compile_condition
+from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.handbook.english import Phrasebook
 from omi_rules.handbook.views import (
     BandSetView,
@@ -65,6 +64,7 @@ from omi_rules.model import (
     Source,
     Thread,
 )
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, sample_env
 
 # --------------------------------------------------------------------------- anchors
 

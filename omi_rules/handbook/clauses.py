@@ -4,7 +4,7 @@ specific criteria are judged met")."""
 
 from __future__ import annotations
 
-from omi_rules.expr import nodes as n
+from omi_rules.conditions import nodes as n
 from omi_rules.handbook.words import either_words, fraction_percent, number_words, value_words
 
 NUMBER_WORDS = {

@@ -30,10 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from omi_rules.envs import all_questions, case_env
-from omi_rules.expr import nodes as n
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.types import BoolT, DateT, EnumT, Env, NumberT, Type
+from omi_rules.conditions import nodes as n
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.types import BoolT, DateT, EnumT, Env, NumberT, Type
 from omi_rules.handbook.clauses import (
     DATE_RELATIONS,
     DATE_WORDS,
@@ -58,6 +57,8 @@ from omi_rules.handbook.words import (
     value_words,
 )
 from omi_rules.model import BoolField, CaseField, EnumField, PluginSection, Question, Ruleset
+from omi_rules.model.value_types import all_questions
+from omi_rules.ruleset.environments import case_env
 
 # --------------------------------------------------------------------------- logical form
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from omi_rules.expr.checker import parse_date
+from omi_rules.conditions.checker import parse_date
 
 SHORT_QUESTION = 90
 """Longest question text quoted inside a condition; longer ones are cut at a word."""

@@ -32,9 +32,9 @@ import pluggy
 
 if TYPE_CHECKING:
     from omi_rules.casedata.table import RawTable
-    from omi_rules.engine.result_model import Result
-    from omi_rules.expr.types import Type
+    from omi_rules.conditions.types import Type
     from omi_rules.model import BandSet, Ruleset
+    from omi_rules.model.results import Result
 
 PROJECT = "omi_rules"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -82,7 +82,7 @@ class ConditionFunction:
     """A function conditions may call with one quoted id, e.g. ``years_since('sentence_date')``.
 
     ``arguments(ruleset)`` lists the valid ids (None: any); ``returns(ruleset, arg)`` gives the
-    result's type (``omi_rules.expr.types``), so ``check`` can type every call;
+    result's type (``omi_rules.conditions.types``), so ``check`` can type every call;
     ``row(arg, values)`` computes the value for one case from its field values (None =
     empty). The engine applies ``row`` to every case; ``vector`` may do it for all cases at
     once (``vector(arg, values_by_field, size)`` returning a sequence of values).

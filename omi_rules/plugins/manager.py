@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from omi_rules import __version__
-from omi_rules.codes import CODES
+from omi_rules.diagnostics.codes import CODES
 from omi_rules.plugins import builtin
 from omi_rules.plugins.hookspecs import (
     PROJECT,
@@ -36,8 +36,8 @@ from omi_rules.plugins.hookspecs import (
 )
 
 if TYPE_CHECKING:
-    from omi_rules.engine.result_model import Result
     from omi_rules.model import Ruleset
+    from omi_rules.model.results import Result
 
 BUILTIN = "omi-rules"
 ENTRY_POINT_GROUP = "omi_rules"

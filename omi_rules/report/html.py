@@ -23,8 +23,8 @@ from typing import Literal
 
 import jinja2
 
-from omi_rules.engine.result_model import Result
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
+from omi_rules.model.results import Result
 from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import NOT_SCORED, summary_tables
 

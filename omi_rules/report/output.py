@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from omi_rules import __version__
-from omi_rules.engine.result_model import Result
+from omi_rules.model.results import Result
 
 
 def write_atomic(path: Path, text: str) -> None:

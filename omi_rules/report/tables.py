@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from omi_rules.engine.result_model import Result, Scores
+from omi_rules.model.results import Result, Scores
 from omi_rules.plugins.hookspecs import ReportSection
 
 NOT_SCORED = "no judged cases"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from omi_rules.engine.result_model import Result
+from omi_rules.model.results import Result
 from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import summary_tables
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from ruamel.yaml import YAML as Ruamel
 
-from omi_rules.yamlio import parse_yaml
+from omi_rules.yamlio.reader import parse_yaml
 
 Mutator = Callable[[bytes, random.Random], bytes]
 Recipe = tuple[tuple[str, int], ...]

@@ -1,7 +1,7 @@
 """Expression safety: hostile conditions never reach anything outside the whitelist.
 
 Conditions (``relevant_if``, ``when``, ``--where``...) are parsed by a whitelist
-(``omi_rules.expr.parser``), checked against declared fields and registered functions
+(``omi_rules.conditions.parser``), checked against declared fields and registered functions
 (``expr.checker``) and evaluated with numpy (``expr.vector``) or row by row (``expr.rowwise``).
 These properties hold for the 26 hostile conditions of tests/test_expr.py and for generated
 ones -- token soups of Python-like syntax, structured hostile expressions (attributes,
@@ -30,12 +30,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tests.test_expr as expr_tests
-from omi_rules.expr import nodes as n
-from omi_rules.expr.checker import Checked, ExprError, compile_condition
-from omi_rules.expr.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES
-from omi_rules.expr.rowwise import RowData, evaluate_row, explain_row
-from omi_rules.expr.types import EnumT
-from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.conditions import nodes as n
+from omi_rules.conditions.checker import Checked, ExprError, compile_condition
+from omi_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES
+from omi_rules.conditions.rowwise import RowData, evaluate_row, explain_row
+from omi_rules.conditions.types import EnumT
+from omi_rules.conditions.vector import VectorData, encode, evaluate
 
 from . import strategies as s
 from .harness import record, run_in_process, scratch

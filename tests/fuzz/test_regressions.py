@@ -36,7 +36,7 @@ def codes(outcome: Outcome) -> set[str]:
     return {d["code"] for d in json.loads(outcome.stdout)["diagnostics"]}
 
 
-# ---- numbers: yamlio._Walker.scalar, casedata.validate.parse_field ----------------------------
+# ---- numbers: yamlio.reader._Walker.scalar, casedata.validate.parse_field ----------------------------
 
 
 @pytest.mark.parametrize("number", ["9" * 5000, str(10**400), "-" + str(10**400)])
@@ -123,7 +123,7 @@ def test_a_reused_anchor_prints_no_python_warning(folder: Path) -> None:
     assert not [w for w in caught if "anchor" in str(w.message)]
 
 
-# ---- paths: cli._Group, cli._emit, yamlio.read_text, loader, inherit, ruleset_tests -----------
+# ---- paths: cli.app._Group, cli.common.emit, yamlio.reader.read_text, loader, inherit, tests -
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ MUTANTS = [
     Mutant(
         "relevance-boundary-off-by-one",
         "'>=' in a relevance condition is evaluated as '>' (ordered enums and numbers)",
-        "omi_rules/expr/vector.py",
+        "omi_rules/conditions/vector.py",
         '">=": np.greater_equal,',
         '">=": np.greater,',
         # test_vector_and_rowwise_agree (conditions over fixed fields) catches it only now and

@@ -54,7 +54,7 @@ bad_signature = BadSignature()
 class ShadowsAnswer:
     @hookimpl
     def omi_rules_condition_functions(self) -> list[Any]:
-        from omi_rules.expr.types import BoolT
+        from omi_rules.conditions.types import BoolT
         from omi_rules.plugins import ConditionFunction
 
         return [

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from omi_rules.casedata.table import RawTable
+from omi_rules.conditions.types import BoolT, NumberT, Type
 from omi_rules.diagnostics import Position
-from omi_rules.engine.result_model import Result
-from omi_rules.expr.types import BoolT, NumberT, Type
 from omi_rules.model import BandSet, Ruleset
+from omi_rules.model.results import Result
 from omi_rules.plugins import (
     Aggregation,
     CheckRule,

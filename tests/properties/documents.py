@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from omi_rules.model import Ruleset, RulesetPart
-from omi_rules.schema_check import validator
+from omi_rules.model.schema_check import validator
 
 
 def schema_accepts(data: Any, name: str = "ruleset.schema.json") -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from statistics import fmean
 from typing import Any
 
-from omi_rules.score_pipeline import Outcome
+from omi_rules.engine.pipeline import Outcome
 
 
 def figures(outcome: Outcome) -> dict[tuple[str, str], Any]:

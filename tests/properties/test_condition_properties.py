@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omi_rules.expr.checker import Checked, compile_condition
-from omi_rules.expr.rowwise import RowData, evaluate_row, explain_row
-from omi_rules.expr.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT
-from omi_rules.expr.vector import VectorData, encode, evaluate
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.rowwise import RowData, evaluate_row, explain_row
+from omi_rules.conditions.types import BoolT, DateT, EnumT, Env, Function, NumberT, StringT
+from omi_rules.conditions.vector import VectorData, encode, evaluate
 
 SENTENCE = EnumT("sentence", ("community", "licence", "custody"))
 ROH = EnumT("roh", ("low", "medium", "high", "very_high"), ordered=True)

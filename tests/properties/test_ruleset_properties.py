@@ -9,10 +9,10 @@ from typing import Any
 
 from hypothesis import given
 
+from omi_rules.checks import check_ruleset
 from omi_rules.diagnostics import Report, Severity
-from omi_rules.loader import load_ruleset
-from omi_rules.pipeline import check_ruleset
-from omi_rules.resolve import as_yaml
+from omi_rules.ruleset.loader import load_ruleset
+from omi_rules.ruleset.resolve import as_yaml
 
 from .documents import model_accepts, mutated_documents, schema_accepts
 from .strategies import rulesets, share_of_examples, to_yaml

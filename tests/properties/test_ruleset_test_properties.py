@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omi_rules.ruleset_tests import Runner
-from omi_rules.score_pipeline import Outcome
-from omi_rules.synthetic import write_csv
+from omi_rules.engine.pipeline import Outcome
+from omi_rules.lifecycle.ruleset_tests import Runner
+from omi_rules.lifecycle.synthetic import write_csv
 
 from .strategies import Inspection, inspections, raw_table, share_of_examples, to_yaml
 

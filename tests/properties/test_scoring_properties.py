@@ -16,14 +16,14 @@ import numpy as np
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.diagnostics import Report
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.grading import band_for, display
-from omi_rules.expr.rowwise import RowData, evaluate_row
+from omi_rules.engine.pipeline import where_mask
+from omi_rules.lifecycle.synthetic import synthetic_table
 from omi_rules.model import BandSet, Rounding
 from omi_rules.plugins.manager import builtin_registry
-from omi_rules.score_pipeline import where_mask
-from omi_rules.synthetic import synthetic_table
 
 from .figures import (
     band_rank,

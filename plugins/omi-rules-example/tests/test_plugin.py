@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from omi_rules.checks import check_ruleset
 from omi_rules.diagnostics import Report
-from omi_rules.pipeline import check_ruleset
+from omi_rules.engine.pipeline import score
 from omi_rules.plugins.manager import Registry, builtin_registry, load_plugins
-from omi_rules.score_pipeline import score
 
 from omi_rules_example import __version__, plugin
 from omi_rules_example.plugin import FLOOR, floor_weighted

@@ -11,11 +11,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from omi_rules.checks import check_ruleset
 from omi_rules.diagnostics import Report
-from omi_rules.pipeline import check_ruleset
+from omi_rules.engine.pipeline import score
 from omi_rules.plugins import SectionKind, hookimpl
 from omi_rules.plugins.manager import Registry, load_plugins
-from omi_rules.score_pipeline import score
 
 from omi_rules_ippf import __version__, plugin
 from omi_rules_ippf.rules import BandRule, Rollup, band_grade, margin, rollup_grade, round_grade

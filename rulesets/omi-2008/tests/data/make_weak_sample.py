@@ -5,8 +5,8 @@ of Harm thread falls below the further-inspection limit (run from the repository
 from pathlib import Path
 
 from omi_rules.engine.compiled import compile_ruleset
-from omi_rules.loader import load_ruleset
-from omi_rules.synthetic import synthetic_table, write_csv
+from omi_rules.lifecycle.synthetic import synthetic_table, write_csv
+from omi_rules.ruleset.loader import load_ruleset
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,0 +1,9 @@
+"""The ``omi-rules`` command line: ``app`` is the group (exit codes, the last line of defence
+against tracebacks), ``commands`` holds one module per command, ``common`` what they share.
+
+``omi_rules.cli:main`` is the console script's entry point.
+"""
+
+from omi_rules.cli.app import main
+
+__all__ = ["main"]

@@ -1,0 +1,81 @@
+"""``omi-rules impact``: re-score inspections under two rulesets and list what moves."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from omi_rules.checks import check_ruleset
+from omi_rules.cli import common
+from omi_rules.diagnostics import Report
+
+
+@click.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--cases",
+    "cases",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A case file, or a folder of inspections (repeat for more).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["grade-change", "score-change"]),
+    help="Exit with 1 when a conclusion, grade or decision changes (grade-change) or when anything moves.",
+)
+def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
+    """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
+    decision that moves, per inspection, with the questions that explain it."""
+    from omi_rules.engine.compiled import compile_ruleset
+    from omi_rules.lifecycle import impact as impact_module
+
+    report = Report()
+    registry = common.load_plugins()
+    loaded = [check_ruleset(path, report, registry) for path in (old, new)]
+    if report.errors or report.unreadable or any(item.model is None for item in loaded):
+        common.print_diagnostics(report, {k: v for item in loaded for k, v in item.files.items()})
+        sys.exit(report.exit_code() or 1)
+    models = [item.model for item in loaded]
+    assert models[0] is not None and models[1] is not None
+    compiled = [compile_ruleset(models[0], registry), compile_ruleset(models[1], registry)]
+    samples = impact_module.find_samples(cases)
+    if not samples:
+        raise click.UsageError("--cases: no case files found")
+    result = _run_impact(impact_module, compiled, samples)
+    names = (f"{models[0].id} {models[0].version}", f"{models[1].id} {models[1].version}")
+    render = {
+        "text": impact_module.as_text,
+        "markdown": impact_module.as_markdown,
+        "json": impact_module.as_json,
+        "html": impact_module.as_html,
+    }
+    text = render[fmt](result, *names)
+    common.emit(text, output)
+    if output is not None:  # the report went to a file: name the inspections not scored here too
+        for name, why in sorted(result.failed.items()):
+            click.echo(f"{name}: not scored {why}", err=True)
+    failed = (fail_on == "score-change" and result.moves) or (
+        fail_on == "grade-change" and any(m.kind in ("conclusion", "grade", "decision") for m in result.moves)
+    )
+    sys.exit(1 if failed or result.failed else 0)
+
+
+def _run_impact(module: Any, compiled: list[Any], samples: list[Any]) -> Any:
+    """Run impact with a progress bar on long runs when stderr is a terminal."""
+    if len(samples) < 5 or not sys.stderr.isatty():
+        return module.impact(compiled[0], compiled[1], samples)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("re-scoring inspections", total=len(samples))
+        return module.impact(compiled[0], compiled[1], samples, progress=lambda _: progress.advance(task))

@@ -1,0 +1,128 @@
+"""``omi-rules score``: the Summary of Scores of a case sample, in every output format."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from omi_rules.cli import common
+from omi_rules.diagnostics import formats
+
+
+@click.command()
+@click.argument("ruleset", type=click.Path(path_type=Path))
+@click.argument("cases", type=click.Path(path_type=Path))
+@click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
+@click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
+@click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "html"]),
+    default="table",
+    show_default=True,
+    help="table: terminal tables; json: the full result; markdown; html: one self-contained page.",
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "--unanswered",
+    type=click.Choice(["error", "warning"]),
+    help="A relevant question left unanswered: error (default, or as the ruleset says) or warning.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="RULESET is a folder of versions: use the one in force on this date (YYYY-MM-DD).",
+)
+def score(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None,
+    where: str | None,
+    by: str | None,
+    fmt: str,
+    output: Path | None,
+    unanswered: str | None,
+    as_of: Any,
+) -> None:
+    """Score a case sample: the report's Summary of Scores.
+
+    Checks the ruleset and the data first; any error is reported (exit 1, or 2 for unreadable
+    input) and nothing is scored.
+    """
+    # Imported here so that `check` and `--help` do not pay for the engine's imports.
+    from omi_rules.engine import pipeline as score_pipeline
+
+    if as_of is not None:
+        ruleset = _version_in_force(ruleset, as_of.date())
+    from omi_rules.report import output as report_output
+    from omi_rules.report import text as report_text
+    from omi_rules.report.tables import plugin_section_reports
+
+    try:
+        registry = common.load_plugins()
+        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered, registry)
+    except score_pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    files = dict(scored.files)
+    files[str(cases)] = common.text_lines(cases)
+    if judgements is not None:
+        files[str(judgements)] = common.text_lines(judgements)
+    if scored.result is None:
+        if fmt == "json":  # programs get the findings as JSON, like `check --format json`
+            click.echo(formats.as_json(scored.report.sorted(), 1))
+        else:
+            common.print_diagnostics(scored.report, files)
+        sys.exit(scored.report.exit_code() or 1)
+    if scored.report.diagnostics and fmt != "json":
+        common.print_diagnostics(scored.report, files)
+    result = scored.result
+    assert scored.compiled is not None
+    extra = plugin_section_reports(result) + registry.report_sections(result, scored.compiled.model)
+    if fmt == "json":
+        text = report_output.as_json(result)
+    elif fmt == "markdown":
+        assert scored.compiled is not None
+        text = report_text.markdown(result, extra)
+    elif fmt == "html":
+        from omi_rules.report.html import render_html
+
+        assert scored.compiled is not None
+        text = render_html(result, scored.compiled.model, extra)
+    else:
+        on_terminal = output is None and sys.stdout.isatty()
+        width = max(80, shutil.get_terminal_size((110, 24)).columns) if on_terminal else 110
+        text = report_text.terminal(result, width=width, color=on_terminal, extra_sections=extra)
+    common.emit(text, output)
+    sys.exit(0)
+
+
+def _version_in_force(ruleset: Path, date: Any) -> Path:
+    """``--as-of``: the version of RULESET's methodology in force on ``date``, among the rulesets
+    beside it (or, for a folder of versions, in it). A usage error if none is in force."""
+    from omi_rules.ruleset.versions import in_force, versions
+
+    if (ruleset / "ruleset.yaml").exists():
+        folder = ruleset.parent
+        same = [v for v in versions(folder) if v.path.resolve() == ruleset.resolve()]
+        root = same[0].root if same else None
+    else:
+        folder, root = ruleset, None
+        roots = {v.root for v in versions(folder)}
+        if len(roots) > 1:
+            raise click.UsageError(
+                f"--as-of: {folder} holds several methodologies ({', '.join(sorted(roots))}); "
+                "give one of its rulesets instead, e.g. rulesets/omi-2008"
+            )
+    chosen = in_force(folder, date, root)
+    if chosen is None:
+        known = "; ".join(
+            f"{v.id} {v.version}: {v.start} to {v.end or 'now'}" for v in versions(folder) if root in (None, v.root)
+        )
+        raise click.UsageError(f"--as-of {date}: no ruleset in {folder} is in force then ({known or 'none found'})")
+    click.echo(f"using {chosen.id} {chosen.version} (in force from {chosen.start})", err=True)
+    return chosen.path

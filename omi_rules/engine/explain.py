@@ -1,0 +1,227 @@
+"""``explain``: how a number was made, down to the cases and the conditions behind it.
+
+Everything shown is recomputed from the same evaluation the score came from (never from the
+rendered result), so the arithmetic printed here reproduces the score exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from omi_rules.conditions.rowwise import RowData, explain_row
+from omi_rules.engine.compiled import CompiledQuestion
+from omi_rules.engine.pipeline import Scored
+from omi_rules.model.results import Result
+
+
+class ExplainError(Exception):
+    """The target or case does not exist (a usage error, exit code 2)."""
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}%"
+
+
+def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str | None = None) -> str:
+    compiled, result = scored.compiled, scored.result
+    assert compiled is not None and result is not None and scored.evaluation is not None
+    case_index = None
+    if case_id is not None:
+        assert scored.sample is not None
+        if case_id not in scored.sample.case_ids:
+            raise ExplainError(f"no case '{case_id}' in the sample")
+        case_index = scored.sample.case_ids.index(case_id)
+    lines: list[str] = []
+    if target in result.criteria:
+        _criterion(lines, scored, target)
+        qids = [q.id for q in result.criteria[target].questions]
+    elif target in compiled.by_id:
+        qids = [target]
+    elif target in result.threads:
+        _thread(lines, scored, target)
+        qids = result.threads[target].questions
+    elif target in result.decisions:
+        _decision(lines, scored, target)
+        qids = []
+    elif target in result.grades:
+        _grade(lines, scored, target)
+        qids = []
+    elif target in result.sections:
+        section = result.sections[target]
+        scores = [result.criteria[c].score for c in section.criteria]
+        lines.append(f"Section {section.id} {section.title}: {section.display or 'no score'}")
+        lines.append(
+            "  = mean of its criterion scores: "
+            + ", ".join(f"{c} {_pct(s)}" for c, s in zip(section.criteria, scores, strict=True))
+        )
+        qids = []
+    else:
+        raise ExplainError(f"'{target}' is not a criterion, question, section, thread, decision or graded criterion")
+    for qid in qids:
+        lines.append("")
+        _question(lines, scored, compiled.by_id[qid], show_cases, case_index)
+    return "\n".join(lines) + "\n"
+
+
+def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
+    assert scored.result is not None and scored.compiled is not None
+    c = scored.result.criteria[cid]
+    lines.append(f"Criterion {c.id} {c.title}: {c.display or 'no score'}" + (f" ({c.band.label})" if c.band else ""))
+    lines.append(
+        f"{'question':<10} {'relevant':>8} {'answered':>8} {'judged':>6} {'suff.':>6} {'proportion':>10}  role"
+    )
+    individual = []
+    summary = None
+    for q in c.questions:
+        role = "summary" if q.summary else ("routing (not scored)" if not q.scored else "individual")
+        if q.proportion is None and q.scored:
+            role += ", no judged case: left out"
+        n = q.counts
+        counts = f"{n.relevant:>8} {n.answered:>8} {n.judged:>6} {n.sufficient:>6}"
+        lines.append(f"{q.id:<10} {counts} {_pct(q.proportion):>10}  {role}")
+        if q.summary:
+            summary = q.proportion
+        elif q.scored and q.proportion is not None:
+            individual.append(q.proportion)
+    w = c.weights
+    compiled = scored.compiled
+    section = next(s for s in compiled.case_sections if s.id == c.section)
+    criterion = next(x for x in section.criteria if x.id == c.id)
+    if individual:
+        terms = " + ".join(f"{p:.2f}" for p in individual)
+        lines.append(f"individual mean = ({terms}) / {len(individual)} = {_pct(c.individual_mean)}")
+    if criterion.aggregation != "weighted_summary":
+        rule = compiled.registry.aggregations[criterion.aggregation]
+        owner = compiled.registry.owners.get(f"aggregation {rule.name}", "a plugin")
+        lines.append(f"score = {rule.name} ({rule.description}; from {owner}) = {c.score!r}")
+    elif c.individual_mean is not None and summary is not None:
+        lines.append(
+            f"score = {w['individual']:g} x {c.individual_mean:.4f} + {w['summary']:g} x {summary:.4f} = {c.score!r}"
+        )
+    elif c.score is not None:
+        lines.append(f"score = {c.score!r} (only one part was judged, so it alone is the score)")
+    else:
+        lines.append(f"no score: {c.note}")
+    if c.score is not None:
+        bands = compiled.criterion_bands(section, criterion)
+        rounding = compiled.model.rounding
+        lines.append(f"displayed {c.display} (rounding: {rounding.decimals} decimals, {rounding.method})")
+        if bands is not None and c.band is not None and bands.rule != "ranges":
+            grade_rule = compiled.registry.grade_rules[bands.rule]
+            lines.append(f"band '{c.band.label}', by grade rule {grade_rule.name} ({grade_rule.description})")
+        elif bands is not None and c.band is not None:
+            band = next(b for b in bands.bands if b.id == c.band.id)
+            lines.append(
+                f"band '{band.label}': {band.min:g} <= {bands.basis} score < {band.max:g}"
+                + (f' -> "{band.sentence}"' if band.sentence else "")
+            )
+
+
+def _thread(lines: list[str], scored: Scored, tid: str) -> None:
+    assert scored.result is not None and scored.compiled is not None
+    t = scored.result.threads[tid]
+    thread = next(x for x in scored.compiled.threads if x.id == tid)
+    combination = scored.compiled.registry.thread_combinations[thread.combine]
+    props = {q.id: q.proportion for c in scored.result.criteria.values() for q in c.questions}
+    lines.append(f"{t.title}: {t.display or 'no score'}")
+    values = [props[q] for q in t.questions if props.get(q) is not None]
+    lines.append(f"{combination.description} ({combination.name}), over {len(values)} questions = {_pct(t.score)}")
+    lines.append("  " + ", ".join(f"{q} {_pct(props[q])}" for q in t.questions))
+
+
+def _decision(lines: list[str], scored: Scored, did: str) -> None:
+    assert scored.result is not None and scored.compiled is not None
+    d = scored.result.decisions[did]
+    decision = next(x for x in scored.compiled.model.decisions if x.id == did)
+    calls = _decision_calls(scored.result)
+    lines.append(f"{d.title}: {d.label}")
+    for outcome, condition in zip(decision.outcomes, scored.compiled.decisions[did], strict=True):
+        if condition is None:
+            lines.append(f"  otherwise -> {outcome.label}")
+            break
+        value, steps = explain_row(condition, RowData({}, calls))
+        lines.append(f"  {outcome.when} -> {value}")
+        lines.extend(f"    {'  ' * s.depth}{s.text} = {_show(s.value)}" for s in steps[1:])
+        if value:
+            break
+
+
+def _decision_calls(result: Result) -> dict[tuple[str, str], object]:
+    calls: dict[tuple[str, str], object] = {}
+    calls.update({("thread", k): v.score for k, v in result.threads.items()})
+    calls.update({("criterion", k): v.score for k, v in result.criteria.items()})
+    calls.update({("section", k): v.score for k, v in result.sections.items()})
+    calls.update({("grade", k): (v.grade.id if v.grade else None) for k, v in result.grades.items()})
+    return calls
+
+
+def _grade(lines: list[str], scored: Scored, cid: str) -> None:
+    assert scored.result is not None and scored.judgements is not None
+    g = scored.result.grades[cid]
+    lines.append(f"{g.id} {g.title}: {g.grade.label if g.grade else 'not graded'}")
+    lines.append("  " + ", ".join(f"{k}: {v}" for k, v in g.counts.items()) + f" (total {g.total})")
+    for sid, judgement in scored.judgements.by_criterion.get(cid, {}).items():
+        note = f" — {judgement.evidence}" if judgement.evidence else ""
+        lines.append(f"  {sid}: {judgement.value}{note}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "empty" if value is None else str(value)
+
+
+def _question(lines: list[str], scored: Scored, cq: CompiledQuestion, show_cases: bool, case: int | None) -> None:
+    evaluation, sample, mask = scored.evaluation, scored.sample, scored.mask
+    assert evaluation is not None and sample is not None and mask is not None
+    q = cq.question
+    relevant = evaluation.relevant[q.id] & mask
+    codes = evaluation.answers[q.id]
+    lines.append(f"Question {q.id}: {q.text}")
+    lines.append(f"  relevant if: {q.relevant_if or 'every case'}")
+    judged = relevant & np.isin(codes, list(cq.judged))
+    sufficient = relevant & np.isin(codes, list(cq.sufficient))
+    lines.append(
+        f"  relevant {int(relevant.sum())}, judged {int(judged.sum())}, sufficient {int(sufficient.sum())}"
+        + (f" -> {100 * sufficient.sum() / judged.sum():.2f}%" if judged.sum() else " -> no judged case")
+    )
+    if show_cases:
+        ids = np.array(sample.case_ids, dtype=object)
+        groups = {
+            "sufficient": sufficient,
+            "insufficient": judged & ~sufficient,
+            "not applicable": relevant & (codes >= 0) & ~judged,
+            "unanswered": relevant & (codes < 0),
+        }
+        for name, selected in groups.items():
+            if selected.any():
+                lines.append(f"  {name}: {', '.join(str(x) for x in ids[selected])}")
+    if case is not None:
+        given = sample.answers[q.id][case]
+        lines.append(f"  case {sample.case_ids[case]}: answer {given or 'none'}")
+        if cq.condition is None:
+            lines.append("    relevant: every case")
+        else:
+            values = {f: sample.values[f][case] for f in cq.condition.names}
+            calls = {key: _call_value(scored, key, case) for key in cq.condition.calls}
+            result, steps = explain_row(cq.condition, RowData(values, calls))
+            lines.append(f"    relevant: {result}")
+            lines.extend(f"      {'  ' * s.depth}{s.text} = {_show(s.value)}" for s in steps)
+
+
+def _call_value(scored: Scored, key: tuple[str, str], case: int) -> Any:
+    """A call's value for one case: an earlier answer, or a plugin function's row value."""
+    if key[0] == "answer":
+        return _answer(scored, key[1], case)
+    assert scored.compiled is not None and scored.sample is not None
+    values = {f: column[case] for f, column in scored.sample.values.items()}
+    return scored.compiled.registry.functions[key[0]].row(key[1], values)
+
+
+def _answer(scored: Scored, qid: str, case: int) -> str | None:
+    """The effective answer of ``qid`` for a case (None where not relevant or unanswered)."""
+    assert scored.evaluation is not None and scored.compiled is not None
+    code = int(scored.evaluation.answers[qid][case])
+    return None if code < 0 else scored.compiled.by_id[qid].answer_type.values[code]

@@ -1,0 +1,372 @@
+"""``score``'s pipeline: check the ruleset, read and check the data, evaluate, score, grade,
+decide. Each stage adds its findings to one ``Report``; scoring happens only when no stage
+found an error, so a result is never computed from data with known problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omi_rules import __version__
+from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
+from omi_rules.casedata.readers import read_table
+from omi_rules.casedata.table import RawTable
+from omi_rules.casedata.validate import CaseSample, check_sample
+from omi_rules.checks import check_ruleset
+from omi_rules.conditions.checker import Checked, compile_condition
+from omi_rules.conditions.types import BoolT, EnumT
+from omi_rules.conditions.vector import VectorData, evaluate
+from omi_rules.diagnostics import InputUnreadable, Position, Report
+from omi_rules.diagnostics.codes import make
+from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
+from omi_rules.engine.grading import decide, display, grade_criterion
+from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
+from omi_rules.engine.sample_rules import check_requirements
+from omi_rules.engine.scoring import score_cases
+from omi_rules.model import EnumField, PluginSection
+from omi_rules.model.results import (
+    DecisionResult,
+    Finding,
+    Group,
+    Grouping,
+    HeadlineResult,
+    InputRef,
+    Inputs,
+    JudgedCriterionResult,
+    PluginSectionResult,
+    Result,
+    RulesetRef,
+    Scores,
+)
+from omi_rules.model.value_types import field_type
+from omi_rules.plugins.hookspecs import SectionScore
+from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
+from omi_rules.yamlio.reader import SourceMap
+
+
+class UsageError(Exception):
+    """A bad option value (e.g. ``--by`` on a field that cannot group); exit code 2."""
+
+
+@dataclass
+class Scored:
+    """Everything a scoring run produced, for rendering and for ``explain``."""
+
+    report: Report
+    files: dict[str, list[str]] = field(default_factory=dict)
+    compiled: CompiledRuleset | None = None
+    sample: CaseSample | None = None
+    evaluation: Evaluation | None = None
+    judgements: Judgements | None = None
+    mask: NDArray[np.bool_] | None = None
+    result: Result | None = None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None = None,
+    unanswered: str | None = None,
+    registry: Registry | None = None,
+    compiled: CompiledRuleset | None = None,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
+    table: RawTable | None = None,
+    judgements_data: tuple[Any, SourceMap] | None = None,
+) -> Scored:
+    """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
+
+    ``table`` and ``judgements_data`` give data already read (a ruleset test's inline cases
+    and judgements) instead of ``cases`` and ``judgements`` files.
+
+    ``compiled`` skips loading and checking the ruleset (``ruleset`` is then only a name): for
+    callers that score many samples with one checked ruleset, such as ``impact``.
+    """
+    registry = compiled.registry if compiled is not None else registry or builtin_registry()
+    report = Report()
+    out = Scored(report)
+    if compiled is None:
+        loaded = check_ruleset(ruleset, report, registry)
+        out.files.update(loaded.files)
+        if loaded.model is None or report.errors or report.unreadable:
+            return out
+        compiled = compile_ruleset(loaded.model, registry)
+    out.compiled = compiled
+    model = compiled.model
+    if table is None:
+        try:
+            table = read_table(cases, str(cases), registry.readers)
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
+    sample, problems = check_sample(table, model, ignore_columns, allow_missing_questions)
+    report.extend(problems)
+    if judgements is not None:
+        try:
+            checked, problems = read_judgements(judgements, model, str(judgements))
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
+        report.extend(problems)
+        out.judgements = checked
+    elif judgements_data is not None:
+        checked, problems = check_judgements(judgements_data[0], judgements_data[1], model, str(cases))
+        report.extend(problems)
+        out.judgements = checked
+    if sample is None or report.errors:
+        return out
+    out.sample = sample
+    out.evaluation = evaluate_sample(compiled, sample, unanswered)
+    report.extend(out.evaluation.diagnostics)
+    report.extend(check_requirements(model, sample, out.evaluation, Position(str(cases))))
+    return out
+
+
+def where_mask(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, where: str | None, report: Report
+) -> NDArray[np.bool_] | None:
+    """The cases ``--where`` selects (all cases when None); None if the condition is wrong."""
+    if where is None:
+        return np.ones(evaluation.size, dtype=bool)
+    checked = compile_condition(where, compiled.env)
+    if not isinstance(checked, Checked):
+        for error in checked:
+            report.add(
+                make(
+                    error.code,
+                    error.message,
+                    Position("--where", 1, error.start + 1),
+                    error.hint,
+                    span=error.end - error.start,
+                )
+            )
+        return None
+    calls = {
+        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
+        for key in checked.calls
+    }
+    return evaluate(checked, VectorData(evaluation.size, evaluation.columns, calls))
+
+
+def score_plugin_sections(compiled: CompiledRuleset, sample: CaseSample) -> dict[str, PluginSectionResult]:
+    """Score each section of a plugin's kind from the case data's records."""
+    registry = compiled.registry
+    out: dict[str, PluginSectionResult] = {}
+    for section in compiled.model.sections:
+        if not isinstance(section, PluginSection):
+            continue
+        kind = registry.section_kinds[section.section_kind]
+        scored = registry.call(
+            "section kind", kind.name, kind.score, dict(section.config), sample.case_ids, sample.values
+        )
+        if not isinstance(scored, SectionScore):
+            raise PluginFailure(f"section kind '{kind.name}' returned {type(scored).__name__}, not a SectionScore")
+        out[section.id] = PluginSectionResult(
+            id=section.id,
+            title=section.title,
+            section_kind=kind.name,
+            summary=dict(scored.summary),
+            header=[str(h) for h in scored.header],
+            rows=[[str(c) for c in row] for row in scored.rows],
+            paragraphs=[str(p) for p in scored.paragraphs],
+        )
+    return out
+
+
+def score_headlines(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, mask: NDArray[np.bool_]
+) -> dict[str, HeadlineResult]:
+    """Each headline: the share of counted cases (among ``mask``) where the work was well enough."""
+    out: dict[str, HeadlineResult] = {}
+    rounding = compiled.model.rounding
+    for headline in compiled.model.headlines:
+        counted_if, well_if = compiled.headlines[headline.id]
+        counted = mask & _truth(compiled, sample, evaluation, counted_if)
+        well = counted & _truth(compiled, sample, evaluation, well_if)
+        cases, good = int(counted.sum()), int(well.sum())
+        share = 100.0 * good / cases if cases else None
+        out[headline.id] = HeadlineResult(
+            id=headline.id,
+            title=headline.title,
+            score=share,
+            display=display(share, rounding),
+            cases=cases,
+            well_enough=good,
+        )
+    return out
+
+
+def _truth(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, condition: Checked | None
+) -> NDArray[np.bool_]:
+    if condition is None:
+        return np.ones(evaluation.size, dtype=bool)
+    calls = {
+        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
+        for key in condition.calls
+    }
+    return evaluate(condition, VectorData(evaluation.size, evaluation.columns, calls))
+
+
+def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]:
+    """The groups of ``--by FIELD``: each declared value (enum) or true/false (bool)."""
+    fields = {f.id: f for f in compiled.model.fields}
+    f = fields.get(by)
+    if f is None:
+        raise UsageError(f"--by: unknown field '{by}' (fields: {', '.join(fields)})")
+    t = field_type(f)
+    if isinstance(f, EnumField) and isinstance(t, EnumT):
+        return [(value, value) for value in t.values]
+    if isinstance(t, BoolT):
+        return [("true", True), ("false", False)]
+    raise UsageError(f"--by: field '{by}' is a {f.type} field; group by an enum or bool field")
+
+
+@dataclass
+class Outcome:
+    """Every figure a sample produces: sections 1-3, section 4 grades, headlines and decisions."""
+
+    scores: Scores
+    grades: dict[str, JudgedCriterionResult]
+    headlines: dict[str, HeadlineResult]
+    decisions: dict[str, DecisionResult]
+
+
+def score_sample(
+    compiled: CompiledRuleset,
+    sample: CaseSample,
+    evaluation: Evaluation,
+    judgements: Judgements | None,
+    mask: NDArray[np.bool_],
+) -> Outcome:
+    """Score, grade and decide for the cases ``mask`` selects, from checked data.
+
+    Separate from ``score`` (which adds provenance read from the input files) so the
+    property tests can score generated samples held in memory with exactly the code the
+    command runs.
+    """
+    scores = score_cases(compiled, evaluation, mask)
+    grades: dict[str, JudgedCriterionResult] = {}
+    if judgements is not None:
+        for section in compiled.judgement_sections:
+            for criterion in section.criteria:
+                given = {sid: j.value for sid, j in judgements.by_criterion.get(criterion.id, {}).items()}
+                grades[criterion.id] = grade_criterion(
+                    compiled, compiled.judgement_rule(section, criterion), criterion, given
+                )
+    calls: dict[tuple[str, str], object] = {}
+    for tid, thread in scores.threads.items():
+        calls[("thread", tid)] = thread.score
+    for cid, criterion_result in scores.criteria.items():
+        calls[("criterion", cid)] = criterion_result.score
+    for sid, section_result in scores.sections.items():
+        calls[("section", sid)] = section_result.score
+    for cid, graded in grades.items():
+        calls[("grade", cid)] = graded.grade.id if graded.grade else None
+    headlines = score_headlines(compiled, sample, evaluation, mask)
+    for hid, headline in headlines.items():
+        calls[("headline", hid)] = headline.score
+    return Outcome(scores, grades, headlines, decide(compiled, calls))
+
+
+def score(
+    ruleset: Path,
+    cases: Path,
+    judgements: Path | None = None,
+    where: str | None = None,
+    by: str | None = None,
+    unanswered: str | None = None,
+    registry: Registry | None = None,
+    compiled: CompiledRuleset | None = None,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
+    table: RawTable | None = None,
+    judgements_data: tuple[Any, SourceMap] | None = None,
+) -> Scored:
+    """Run the whole pipeline; ``result`` is set when nothing stopped it."""
+    registry = compiled.registry if compiled is not None else registry or builtin_registry()
+    out = prepare(
+        ruleset,
+        cases,
+        judgements,
+        unanswered,
+        registry,
+        compiled,
+        ignore_columns,
+        allow_missing_questions,
+        table,
+        judgements_data,
+    )
+    report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
+    if compiled is None or sample is None or evaluation is None or report.errors:
+        return out
+    groups = group_values(compiled, by) if by else None
+    mask = where_mask(compiled, sample, evaluation, where, report)
+    if mask is None:
+        return out
+    out.mask = mask
+    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
+    scores = outcome.scores
+    grouping = None
+    if by and groups:
+        column = evaluation.columns[by]
+        members = []
+        for label, value in groups:
+            t = field_type(next(f for f in compiled.model.fields if f.id == by))
+            code = t.values.index(str(value)) if isinstance(t, EnumT) else int(bool(value))
+            selected = mask & (column == code)
+            if selected.any():
+                members.append(Group(value=label, scores=score_cases(compiled, evaluation, selected)))
+        grouping = Grouping(field=by, groups=members)
+    model = compiled.model
+    plugin_sections = score_plugin_sections(compiled, sample)
+    out.result = Result(
+        tool={"name": "omi-rules", "version": __version__},
+        plugins=registry.versions(),
+        ruleset=RulesetRef(id=model.id, version=model.version, title=model.title, sha256=compiled.sha256),
+        inputs=Inputs(
+            cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size),
+            judgements=InputRef(
+                file=str(judgements),
+                sha256=_sha256(judgements),
+                records=sum(len(v) for v in out.judgements.by_criterion.values()),
+            )
+            if judgements is not None and out.judgements is not None
+            else None,
+        ),
+        where=where,
+        cases=scores.cases,
+        criteria=scores.criteria,
+        sections=scores.sections,
+        threads=scores.threads,
+        grades=outcome.grades,
+        decisions=outcome.decisions,
+        headlines=outcome.headlines,
+        plugin_sections=plugin_sections,
+        by=grouping,
+        findings=[
+            Finding(
+                code=d.code,
+                severity=d.severity.value,
+                message=d.message,
+                file=d.position.file,
+                line=d.position.line,
+                column=d.position.col,
+            )
+            for d in report.sorted()
+        ],
+    )
+    return out

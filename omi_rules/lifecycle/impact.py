@@ -1,0 +1,276 @@
+"""What a ruleset change would do to real inspections: re-score samples under both rulesets
+and list every score, conclusion, grade and decision that moves, with the questions behind it.
+
+Each ruleset is loaded and checked once; every sample is then scored under both. A sample that
+cannot be scored under one of them (its data does not fit that ruleset) is reported as such,
+never silently skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from omi_rules.engine.compiled import CompiledRuleset
+from omi_rules.engine.pipeline import score
+from omi_rules.model.results import CriterionResult, Result
+
+CASE_SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
+JUDGEMENTS_NAME = "judgements.yaml"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One inspection's data: its case file and, if any, its section 4 judgements."""
+
+    name: str
+    cases: Path
+    judgements: Path | None
+
+
+@dataclass(frozen=True)
+class Move:
+    """One thing that moved between the old and the new ruleset, for one inspection."""
+
+    inspection: str
+    kind: str
+    """``score``, ``conclusion``, ``grade``, ``thread`` or ``decision``."""
+    target: str
+    old: str | None
+    new: str | None
+    because: tuple[str, ...] = ()
+    """What explains the move: the questions whose figures changed, or the band limits."""
+
+
+@dataclass
+class Impact:
+    moves: list[Move] = field(default_factory=list)
+    scored: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Inspection -> why it could not be scored under one of the rulesets."""
+
+    def conclusion_changes(self) -> Counter[str]:
+        """How many inspections change conclusion (or grade, or decision) on each target."""
+        return Counter(m.target for m in self.moves if m.kind in ("conclusion", "grade", "decision"))
+
+
+def find_samples(paths: Iterable[Path]) -> list[Sample]:
+    """Case files given directly, or found in folders (one level of sub-folders per inspection).
+
+    A case file's judgements are ``<name>.judgements.yaml`` beside it, or ``judgements.yaml``
+    when it is the only case file in its folder.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if _is_case_file(p)))
+        else:
+            files.append(path)
+    samples = []
+    for file in files:
+        own = file.with_name(f"{file.stem}.judgements.yaml")
+        shared = file.with_name(JUDGEMENTS_NAME)
+        siblings = [p for p in file.parent.iterdir() if _is_case_file(p)] if file.parent.is_dir() else []
+        judgements = own if own.exists() else shared if shared.exists() and len(siblings) == 1 else None
+        samples.append(Sample(str(file), file, judgements))
+    return samples
+
+
+def _is_case_file(path: Path) -> bool:
+    """In folders: every .csv and .xlsx file, and JSON/YAML files named ``*cases`` (a folder
+    of inspections also holds judgements and other YAML that is not case data)."""
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in CASE_SUFFIXES:
+        return False
+    return suffix in (".csv", ".xlsx") or path.stem.endswith("cases")
+
+
+def impact(
+    old: CompiledRuleset,
+    new: CompiledRuleset,
+    samples: list[Sample],
+    progress: Callable[[Sample], None] | None = None,
+) -> Impact:
+    """Score every sample under both rulesets and collect what moved."""
+    out = Impact()
+    questions = {"old": set(old.by_id), "new": set(new.by_id)}
+    for sample in samples:
+        if progress is not None:
+            progress(sample)
+        results: list[Result] = []
+        for which, compiled in (("old", old), ("new", new)):
+            # Data collected under one ruleset is re-scored under the other: columns of questions
+            # only the other has are ignored, and questions only this one has count as unanswered.
+            other = questions["new" if which == "old" else "old"] - questions[which]
+            scored = score(
+                Path(compiled.model.id),
+                sample.cases,
+                sample.judgements,
+                unanswered="warning",
+                compiled=compiled,
+                ignore_columns=other,
+                allow_missing_questions=True,
+            )
+            if scored.result is None:
+                errors = scored.report.errors or scored.report.diagnostics
+                first = errors[0] if errors else None
+                # In the documented diagnostic form, so the report (or stderr) locates the problem.
+                why = (
+                    f"{first.position}: {first.severity.value}[{first.code}]: {first.message}"
+                    if first
+                    else "not scored"
+                )
+                out.failed[sample.name] = f"under {compiled.model.id} {compiled.model.version}: {why}"
+                break
+            results.append(scored.result)
+        if len(results) == 2:
+            out.scored.append(sample.name)
+            out.moves.extend(compare(sample.name, results[0], results[1]))
+    return out
+
+
+def _questions_that_moved(a: CriterionResult, b: CriterionResult) -> tuple[str, ...]:
+    old = {q.id: (q.counts, q.proportion) for q in a.questions}
+    new = {q.id: (q.counts, q.proportion) for q in b.questions}
+    changed = [qid for qid in list(old) + [q for q in new if q not in old] if old.get(qid) != new.get(qid)]
+    return tuple(f"question {qid}" for qid in changed)
+
+
+class _Displayed(Protocol):
+    @property
+    def display(self) -> str | None: ...
+
+
+def _display_moves(name: str, kind: str, a: Mapping[str, _Displayed], b: Mapping[str, _Displayed]) -> list[Move]:
+    """Moves of results compared by their shown figure (threads, headlines): an item present
+    on one side only moves from or to nothing."""
+    moves = []
+    for item_id in sorted(a.keys() | b.keys()):
+        old, new = a.get(item_id), b.get(item_id)
+        before = old.display if old is not None else None
+        after = new.display if new is not None else None
+        if before != after:
+            moves.append(Move(name, kind, f"{kind} {item_id}", before, after))
+    return moves
+
+
+def compare(name: str, a: Result, b: Result) -> list[Move]:
+    """Every move between two results of the same inspection."""
+    moves: list[Move] = []
+    for cid in list(a.criteria) + [c for c in b.criteria if c not in a.criteria]:
+        old, new = a.criteria.get(cid), b.criteria.get(cid)
+        if old is None or new is None:
+            before = old.display if old is not None else None
+            after = new.display if new is not None else None
+            moves.append(Move(name, "score", f"criterion {cid}", before, after, ("criterion added or removed",)))
+            continue
+        because = _questions_that_moved(old, new)
+        if old.display != new.display:
+            moves.append(Move(name, "score", f"criterion {cid}", old.display, new.display, because))
+        old_band = old.band.label if old.band else None
+        new_band = new.band.label if new.band else None
+        if old_band != new_band:
+            reason = because if old.display != new.display else ("band limits",)
+            moves.append(Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason))
+    moves.extend(_display_moves(name, "thread", a.threads, b.threads))
+    for gid in sorted(a.grades.keys() | b.grades.keys()):
+        og, ng = a.grades.get(gid), b.grades.get(gid)
+        old_g = og.grade.label if og and og.grade else None
+        new_g = ng.grade.label if ng and ng.grade else None
+        if old_g != new_g:
+            moves.append(Move(name, "grade", f"criterion {gid}", old_g, new_g))
+    moves.extend(_display_moves(name, "headline", a.headlines, b.headlines))
+    for did in sorted(a.decisions.keys() | b.decisions.keys()):
+        od, nd = a.decisions.get(did), b.decisions.get(did)
+        old_d = od.label if od is not None else None
+        new_d = nd.label if nd is not None else None
+        if (od.outcome if od is not None else None) != (nd.outcome if nd is not None else None):
+            moves.append(Move(name, "decision", f"decision {did}", old_d, new_d))
+    return sorted(moves, key=lambda m: (m.inspection, m.target, m.kind))
+
+
+def as_text(result: Impact, old_name: str, new_name: str) -> str:
+    lines = [f"impact of {old_name} -> {new_name}: {len(result.scored)} inspections re-scored"]
+    if result.failed:
+        lines.append(f"{len(result.failed)} could not be scored under both rulesets:")
+        lines.extend(f"  {name}: {why}" for name, why in sorted(result.failed.items()))
+    if not result.moves:
+        lines.append("nothing moves")
+    for move in result.moves:
+        because = f" (because: {', '.join(move.because)})" if move.because else ""
+        lines.append(f"  {move.inspection}: {_label(move)}: {move.old or '(none)'} -> {move.new or '(none)'}{because}")
+    changes = result.conclusion_changes()
+    if changes:
+        lines.append("summary (inspections whose conclusion, grade or decision changes):")
+        lines.extend(f"  {target}: {count} of {len(result.scored)}" for target, count in sorted(changes.items()))
+    return "\n".join(lines) + "\n"
+
+
+def _label(move: Move) -> str:
+    """``criterion 1.4 conclusion``, ``headline control``, ``decision further_focused_inspection``."""
+    return f"{move.target} {move.kind}" if move.kind in ("score", "conclusion") else move.target
+
+
+def as_markdown(result: Impact, old_name: str, new_name: str) -> str:
+    lines = [f"# Impact of {old_name} -> {new_name}", "", f"{len(result.scored)} inspections re-scored.", ""]
+    if result.failed:
+        lines += ["## Not scored", ""] + [f"- {n}: {why}" for n, why in sorted(result.failed.items())] + [""]
+    lines += ["## What moves", ""]
+    if not result.moves:
+        lines.append("Nothing moves.")
+    else:
+        lines += ["| inspection | what | target | old | new | because |", "|---|---|---|---|---|---|"]
+        for m in result.moves:
+            cells = [m.inspection, m.kind, m.target, m.old or "-", m.new or "-", ", ".join(m.because)]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    changes = result.conclusion_changes()
+    if changes:
+        lines += ["", "## Summary", "", "| target | inspections changing |", "|---|---:|"]
+        lines += [f"| {t} | {c} of {len(result.scored)} |" for t, c in sorted(changes.items())]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: Impact, old_name: str, new_name: str) -> str:
+    body: dict[str, Any] = {
+        "old": old_name,
+        "new": new_name,
+        "scored": result.scored,
+        "failed": result.failed,
+        "moves": [
+            {
+                "inspection": m.inspection,
+                "kind": m.kind,
+                "target": m.target,
+                "old": m.old,
+                "new": m.new,
+                "because": list(m.because),
+            }
+            for m in result.moves
+        ],
+        "summary": dict(sorted(result.conclusion_changes().items())),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_html(result: Impact, old_name: str, new_name: str) -> str:
+    from omi_rules.report.output import ChangeTable, changes_page
+
+    moves = [[m.kind, m.inspection, m.target, m.old or "-", m.new or "-", ", ".join(m.because)] for m in result.moves]
+    tables = [
+        ChangeTable("What moves", ["What", "Inspection", "Target", "Old", "New", "Because"], moves, "Nothing moves.")
+    ]
+    changes = result.conclusion_changes()
+    if changes:
+        rows = [["changed", target, f"{count} of {len(result.scored)}"] for target, count in sorted(changes.items())]
+        tables.append(
+            ChangeTable("Inspections changing conclusion, grade or decision", ["", "Target", "Inspections"], rows)
+        )
+    if result.failed:
+        rows = [["not scored", name, why] for name, why in sorted(result.failed.items())]
+        tables.append(ChangeTable("Not scored", ["", "Inspection", "Why"], rows))
+    summary = f"{len(result.scored)} inspections re-scored; {len(result.moves)} figures move."
+    return changes_page("Impact of a ruleset change", f"Impact of {old_name} -> {new_name}", summary, tables)

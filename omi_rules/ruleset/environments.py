@@ -1,0 +1,102 @@
+"""The environments conditions are checked and evaluated in, built from a ruleset.
+
+One place decides what each kind of condition may refer to, so ``check`` and the scoring
+engine can never disagree about it:
+
+* relevance conditions: case fields and ``answer('question id')``;
+* sample minimums: case fields;
+* judgement rules: ``total``, ``n('value')``, ``share('value')``;
+* decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from omi_rules.conditions.types import EnumT, Env, Function, NumberT, Type
+from omi_rules.model import (
+    CaseSampleSection,
+    JudgementRule,
+    JudgementSection,
+    Ruleset,
+)
+from omi_rules.model.value_types import all_questions, answer_type, field_names
+
+if TYPE_CHECKING:
+    from omi_rules.plugins.hookspecs import ConditionFunction
+    from omi_rules.plugins.manager import Registry
+
+
+def case_env(model: Ruleset, registry: Registry | None = None) -> Env:
+    """Relevance conditions: case fields, earlier answers, and plugins' condition functions."""
+    scales = {s.id: s for s in model.scales}
+    questions = all_questions(model)
+
+    def returns(qid: str) -> Type:
+        return answer_type(questions[qid], scales)
+
+    answer = Function("answer", "question", returns, set(questions), "the answer given to a question for this case")
+    functions = {"answer": answer}
+    if registry is not None:
+        for name, fn in registry.functions.items():
+            functions[name] = Function(name, fn.argument, _bind_returns(fn, model), fn.arguments(model), fn.description)
+    return Env(field_names(model), functions, "relevance condition")
+
+
+def _bind_returns(fn: ConditionFunction, model: Ruleset) -> Callable[[str], Type]:
+    return lambda arg: fn.returns(model, arg)
+
+
+def sample_env(model: Ruleset) -> Env:
+    """Sample minimums: case fields only."""
+    return Env(field_names(model), {}, "sample condition")
+
+
+def judgement_env(rule: JudgementRule) -> Env:
+    """Judgement rules: counts and shares of the judgements given."""
+    values = set(rule.judgements)
+    count = Function(
+        "n", "judgement", lambda _: NumberT(integer=True), values, "how many specific criteria got this judgement"
+    )
+    share = Function(
+        "share", "judgement", lambda _: NumberT(), values, "the fraction of specific criteria with this judgement"
+    )
+    return Env({"total": NumberT(integer=True)}, {"n": count, "share": share}, "judgement rule")
+
+
+def decision_env(model: Ruleset) -> Env:
+    """Decisions: scores of threads, criteria and sections, and section 4 grades."""
+    rules = {r.id: r for r in model.judgement_rules}
+    grade_values: dict[str, tuple[str, ...]] = {}
+    case_criteria: set[str] = set()
+    case_sections: set[str] = set()
+    for section in model.sections:
+        if isinstance(section, JudgementSection):
+            for jc in section.criteria:
+                rule = rules.get(jc.rule or section.rule or "")
+                grade_values[jc.id] = tuple(g.id for g in rule.grades) if rule else ()
+        elif isinstance(section, CaseSampleSection):
+            case_sections.add(section.id)
+            case_criteria.update(c.id for c in section.criteria)
+    number = NumberT()
+    functions = {
+        "thread": Function(
+            "thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent"
+        ),
+        "criterion": Function(
+            "criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"
+        ),
+        "section": Function("section", "section", lambda _: number, case_sections, "a section's score in percent"),
+        "headline": Function(
+            "headline", "headline", lambda _: number, {h.id for h in model.headlines}, "a headline score in percent"
+        ),
+        "grade": Function(
+            "grade",
+            "judged criterion",
+            lambda cid: EnumT(f"grade('{cid}')", grade_values[cid]),
+            set(grade_values),
+            "the grade of a judged (section 4) criterion",
+        ),
+    }
+    return Env({}, functions, "decision")
