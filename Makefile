@@ -22,7 +22,8 @@ example: $(STAMP)
 	$(BIN)/omi-rules score rulesets/omi-2008 examples/north-wales-2008/cases.csv \
 		--judgements examples/north-wales-2008/judgements.yaml
 
-## Install the test dependencies and run the whole test suite (lint, types, tests).
+## Install the test dependencies and run the whole test suite (lint, types, tests), the tests in
+## parallel on every core (pytest-xdist; worksteal evens out the long property tests).
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
@@ -33,7 +34,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q tests $(wildcard plugins/*/tests) rulesets
+	$(BIN)/python -m pytest -q -n auto --dist worksteal tests $(wildcard plugins/*/tests) rulesets
 
 ## Regenerate schemas/ from the typed model (a test fails when they are stale).
 schemas: $(STAMP)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.fuzz import summary as fuzz_summary
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 MINIMAL = FIXTURES / "minimal"
@@ -32,3 +34,17 @@ def chdir_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run with the repository root as working directory (paths in diagnostics are relative)."""
     monkeypatch.chdir(ROOT)
     return ROOT
+
+
+# The fuzz tests' count of inputs tried, summed over the xdist workers (tests/fuzz/summary.py).
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    fuzz_summary.hand_over(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    fuzz_summary.take_over(node)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    fuzz_summary.report(terminalreporter)

@@ -13,7 +13,7 @@ Every input, whatever it holds, must give:
   subprocesses killed after ``SUBPROCESS_LIMIT``.
 
 ``TRIED`` counts every input exercised, by input path and by mode (in-process, subprocess,
-compile); ``tests/fuzz/conftest.py`` prints the counts and writes them to
+compile); ``tests/fuzz/summary.py`` prints the counts and writes them to
 ``test-artifacts/fuzz-summary.json``.
 """
 
@@ -40,14 +40,12 @@ from click.testing import CliRunner
 
 from omi_rules.cli import main
 
+from .summary import SECONDS, TRIED
+
 ROOT = Path(__file__).resolve().parents[2]
 IN_PROCESS_LIMIT = 30.0
 SUBPROCESS_LIMIT = 90.0
 
-TRIED: Counter[tuple[str, str]] = Counter()
-"""(input path, mode) -> inputs tried in this process."""
-SECONDS: Counter[tuple[str, str]] = Counter()
-"""(input path, mode) -> seconds spent running them."""
 
 POSITIONED = re.compile(r"^.*?(?::\d+:\d+)?: (?:error|warning)\[[A-Z]+\d{3}\]", re.M)
 """A human diagnostic: ``file:line:col: error[CODE]`` or ``file: error[CODE]`` (the file may

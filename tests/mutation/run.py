@@ -24,7 +24,15 @@ from pathlib import Path
 from tests.mutation.mutants import MUTANTS, Mutant
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("omi_rules", "tests/__init__.py", "tests/conftest.py", "tests/properties", "pyproject.toml")
+COPIED = (
+    "omi_rules",
+    "tests/__init__.py",
+    "tests/conftest.py",
+    "tests/fuzz/__init__.py",
+    "tests/fuzz/summary.py",
+    "tests/properties",
+    "pyproject.toml",
+)
 
 
 class MutantDoesNotApply(Exception):
