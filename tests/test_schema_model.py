@@ -19,7 +19,7 @@ from hypothesis import given
 
 from omi_rules.model import Ruleset, RulesetPart
 from omi_rules.model.schema_check import validator
-from omi_rules.model.schemas import SCHEMAS, render_schema
+from omi_rules.model.schemas import COMMITTED, SCHEMAS, render_schema
 from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import MINIMAL, ROOT
@@ -84,3 +84,8 @@ def test_schema_and_model_agree_on_every_renamed_key(new_key: str) -> None:
             continue
         document = mutate(MINIMAL_DATA, path, "rename_key", new_key)
         assert schema_accepts(document) == model_accepts(document), (path, new_key)
+
+
+def test_make_schemas_writes_the_committed_folder() -> None:
+    """``make schemas`` (``python -m omi_rules.model.schemas``) writes where the tests read."""
+    assert COMMITTED == ROOT / "schemas"

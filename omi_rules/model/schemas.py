@@ -102,6 +102,10 @@ def render_schema(name: str) -> str:
     return json.dumps(build_schema(name), indent=2, ensure_ascii=False) + "\n"
 
 
+COMMITTED = Path(__file__).resolve().parents[2] / "schemas"
+"""Where ``make schemas`` writes: the repository's ``schemas/`` (in a source checkout)."""
+
+
 def write_schemas(folder: Path) -> list[Path]:
     """Write every schema into ``folder`` (``make schemas``)."""
     written = []
@@ -113,5 +117,5 @@ def write_schemas(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in write_schemas(Path(__file__).resolve().parent.parent / "schemas"):
+    for path in write_schemas(COMMITTED):
         print(f"wrote {path}")
