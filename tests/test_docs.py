@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from omi_rules.diagnostics.codes import CODES
 from omi_rules.model import common as model_common
+from omi_rules.model import ratings as model_ratings
 from omi_rules.model import ruleset as model
 
 from .conftest import ROOT
@@ -25,7 +26,7 @@ def test_every_code_is_documented(code: str) -> None:
 
 
 def _models() -> list[type[BaseModel]]:
-    modules = (model, model_common)
+    modules = (model, model_common, model_ratings)
     return [
         obj
         for module in modules

@@ -1,10 +1,14 @@
-"""Read and check section 4 judgements (YAML): criterion -> specific criterion -> judgement.
+"""Read and check inspectors' judgements (YAML): criterion -> specific criterion -> judgement,
+and ratings given directly (criteria inspectors rate, and moderated ratings).
 
 ```yaml
 judgements:
   "4.1":
     "4.1.1": met
     "4.1.2": {judgement: partly_met, evidence: "The risk log was in draft."}
+ratings:
+  "1.1": good
+  "2.2": {rating: inadequate, reason: "The ratings panel's decision."}
 ```
 """
 
@@ -17,8 +21,9 @@ from typing import Any
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
-from omi_rules.model import JudgementSection, Ruleset
+from omi_rules.model import CaseSampleSection, JudgementSection, Ruleset
 from omi_rules.model.schema_check import validate
+from omi_rules.model.value_types import rated_criteria
 from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
 
 
@@ -26,6 +31,16 @@ from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
 class Judgement:
     value: str
     evidence: str | None
+    position: Position
+
+
+@dataclass(frozen=True)
+class GivenRating:
+    """A rating given in the judgements file: for a criterion inspectors rate, or over a
+    computed rating (moderation)."""
+
+    value: str
+    reason: str | None
     position: Position
 
 
@@ -41,6 +56,8 @@ class Judgements:
 
     file: str
     by_criterion: dict[str, dict[str, Judgement]] = field(default_factory=dict)
+    ratings: dict[str, GivenRating] = field(default_factory=dict)
+    """Ratings given directly, by criterion id."""
 
 
 def read_judgements(
@@ -73,7 +90,9 @@ def check_judgements(
         return None, out
     rules = {r.id: r for r in model.judgement_rules}
     result = Judgements(name)
-    given = doc.data["judgements"]
+    given = doc.data.get("judgements", {})
+    given_ratings = doc.data.get("ratings", {})
+    result.ratings = _check_ratings(given_ratings, doc.source_map, model, out)
     criteria = {
         c.id: (section, c)
         for section in model.sections
@@ -120,7 +139,11 @@ def check_judgements(
                     )
                 )
         result.by_criterion[cid] = checked
-    for cid in criteria:
+    for cid, (_, jcriterion) in criteria.items():
+        if cid in given_ratings:
+            continue  # rated directly, or its grade moderated: no judgements needed
+        if not jcriterion.specific_criteria:
+            continue  # rated directly: an overall rating that counts it reports a missing rating (J007)
         if cid not in given:
             out.append(
                 make(
@@ -133,3 +156,39 @@ def check_judgements(
     if any(d.severity is Severity.ERROR for d in out):
         return None, out
     return result, out
+
+
+def _check_ratings(
+    given: dict[str, Any], source_map: SourceMap, model: Ruleset, out: list[Diagnostic]
+) -> dict[str, GivenRating]:
+    """Each given rating must be for a criterion with a rating scale, and a level of it."""
+    rated = rated_criteria(model)
+    criteria = {c.id for s in model.sections if isinstance(s, CaseSampleSection | JudgementSection) for c in s.criteria}
+    checked: dict[str, GivenRating] = {}
+    for cid, entry in given.items():
+        where: PathKey = ("ratings", cid)
+        if cid not in criteria:
+            hint = did_you_mean(cid, criteria) or f"rated criteria: {', '.join(rated) or 'none'}"
+            out.append(make("J001", f"'{cid}' is not a criterion of this ruleset", source_map.key(where), hint))
+            continue
+        if cid not in rated:
+            out.append(
+                make(
+                    "J006",
+                    f"criterion {cid} has no rating scale, so it cannot be given a rating",
+                    source_map.key(where),
+                    f"rated criteria: {', '.join(rated)}" if rated else "this ruleset rates no criterion",
+                )
+            )
+            continue
+        value = entry if isinstance(entry, str) else entry["rating"]
+        vpath: PathKey = where if isinstance(entry, str) else (*where, "rating")
+        scale = rated[cid][1]
+        levels = [level.id for level in scale.levels]
+        if value not in levels:
+            hint = did_you_mean(value, set(levels)) or f"ratings of {scale.id}: {', '.join(levels)}"
+            out.append(make("J003", f"'{value}' is not a rating of scale '{scale.id}'", source_map.value(vpath), hint))
+            continue
+        reason = None if isinstance(entry, str) else entry.get("reason")
+        checked[cid] = GivenRating(value, reason, source_map.value(vpath))
+    return checked

@@ -17,7 +17,7 @@ from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT, Env, NumberT, Type
 from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.model import IntField, Ruleset
-from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, sample_env
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, limit_env, sample_env
 from omi_rules.yamlio.reader import PathKey
 
 MAX_COMBINATIONS = 50_000
@@ -72,6 +72,10 @@ def run(ctx: CheckContext) -> None:
         for j, outcome in enumerate(decision.outcomes):
             if outcome.when is not None:
                 compile_at(ctx, outcome.when, denv, ("decisions", i, "outcomes", j, "when"))
+    lenv = limit_env(model)
+    for i, overall in enumerate(model.overall_ratings):
+        for j, limit in enumerate(overall.limits):
+            compile_at(ctx, limit.when, lenv, ("overall_ratings", i, "limits", j, "when"))
 
 
 def _cycles(ctx: CheckContext, relevance: dict[str, tuple[PathKey, Checked]]) -> None:

@@ -160,6 +160,14 @@ def iter_sources(ctx: CheckContext) -> Iterable[tuple[PathKey, Source]]:
         yield ("decisions", i, "source"), decision.source
     for i, headline in enumerate(m.headlines):
         yield ("headlines", i, "source"), headline.source
+    for i, scale in enumerate(m.rating_scales):
+        yield ("rating_scales", i, "source"), scale.source
+    for i, overall in enumerate(m.overall_ratings):
+        yield ("overall_ratings", i, "source"), overall.source
+        for j, overall_band in enumerate(overall.bands):
+            yield ("overall_ratings", i, "bands", j, "source"), overall_band.source
+        for j, limit in enumerate(overall.limits):
+            yield ("overall_ratings", i, "limits", j, "source"), limit.source
     if m.sample.size is not None:
         yield ("sample", "size", "source"), m.sample.size.source
     for i, stratum in enumerate(m.sample.strata):

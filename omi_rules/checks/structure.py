@@ -45,11 +45,15 @@ def _check_criteria(ctx: CheckContext) -> None:
         if ctx.degraded_under(path + ("questions",)):
             continue  # a question was dropped for a schema error: counts would mislead
         summaries = [k for k, q in enumerate(criterion.questions) if q.summary]
-        if len(summaries) != 1:
+        aggregation = ctx.registry.aggregations.get(criterion.aggregation)
+        needs_summary = aggregation is None or aggregation.needs_summary
+        if len(summaries) > 1 or (needs_summary and not summaries):
             where = path + ("questions", summaries[1], "summary") if len(summaries) > 1 else path + ("questions",)
             ctx.report(
                 "R007",
-                f"criterion {criterion.id} has {len(summaries)} summary questions; it needs exactly one",
+                f"criterion {criterion.id} has {len(summaries)} summary questions; it needs exactly one"
+                if needs_summary
+                else f"criterion {criterion.id} has {len(summaries)} summary questions; it may have one at most",
                 where,
                 "keep 'summary: true' on one question only" if summaries else "mark one question with 'summary: true'",
                 key=len(summaries) > 1,
@@ -79,7 +83,7 @@ def _check_criteria(ctx: CheckContext) -> None:
                 "set 'bands' on the criterion or its section",
             )
     for path, jsection, jcriterion in ctx.judgement_criteria():
-        if jcriterion.rule is None and jsection.rule is None:
+        if jcriterion.specific_criteria and jcriterion.rule is None and jsection.rule is None:
             ctx.report(
                 "R015",
                 f"criterion {jcriterion.id} has no judgement rule",

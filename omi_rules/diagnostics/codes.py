@@ -80,6 +80,7 @@ CODES: dict[str, Code] = {
         Code("R024", "plugin-section-config"),
         Code("R025", "extends-not-found"),
         Code("R026", "override-conflict"),
+        Code("R027", "rating-structure"),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),
@@ -111,6 +112,8 @@ CODES: dict[str, Code] = {
         Code("J003", "invalid-judgement"),
         Code("J004", "missing-judgement"),
         Code("J005", "malformed-judgements"),
+        Code("J006", "not-rateable"),
+        Code("J007", "not-rated"),
         # -- ruleset tests
         Code("T001", "malformed-test-file"),
         Code("T002", "test-failed"),

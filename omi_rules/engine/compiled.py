@@ -23,13 +23,14 @@ from omi_rules.model import (
     JudgementRule,
     JudgementSection,
     Question,
+    RatingScale,
     Ruleset,
     Scale,
     Thread,
 )
-from omi_rules.model.value_types import answer_type
+from omi_rules.model.value_types import answer_type, rated_criteria
 from omi_rules.plugins.manager import Registry, builtin_registry
-from omi_rules.ruleset.environments import case_env, decision_env, judgement_env
+from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, limit_env
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ class CompiledRuleset:
     headlines: dict[str, tuple[Checked | None, Checked]] = field(default_factory=dict)
     """Headline id -> (which cases count, when the work was done well enough)."""
     grade_rules: dict[str, list[Checked | None]] = field(default_factory=dict)
+    rated: dict[str, tuple[str, RatingScale]] = field(default_factory=dict)
+    """Criterion id -> (title, rating scale), for every criterion that has a rating."""
+    overall_members: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    """Overall rating id -> (counted members, excluded criteria), in report order."""
+    limits: dict[str, list[Checked]] = field(default_factory=dict)
+    """Overall rating id -> its limiting rules' conditions."""
 
     def criterion_bands(self, section: CaseSampleSection, criterion: CaseCriterion) -> BandSet | None:
         name = criterion.bands or section.bands
@@ -180,4 +187,14 @@ def compile_ruleset(model: Ruleset, registry: Registry | None = None) -> Compile
     for rule in model.judgement_rules:
         jenv = judgement_env(rule)
         compiled.grade_rules[rule.id] = [_compile(g.when, jenv) if g.when else None for g in rule.grades]
+    compiled.rated = rated_criteria(model)
+    lenv = limit_env(model)
+    in_order = [c.id for s in model.sections if isinstance(s, CaseSampleSection | JudgementSection) for c in s.criteria]
+    for overall in model.overall_ratings:
+        chosen = {c.id for s in model.sections if s.id in overall.members.sections for c in getattr(s, "criteria", [])}
+        chosen |= set(overall.members.criteria)
+        left_out = [cid for cid in in_order if cid in set(overall.members.exclude)]
+        members = [cid for cid in in_order if cid in chosen and cid not in set(left_out)]
+        compiled.overall_members[overall.id] = (members, left_out)
+        compiled.limits[overall.id] = [_compile(limit.when, lenv) for limit in overall.limits]
     return compiled

@@ -23,10 +23,11 @@ from omi_rules.checks import check_ruleset
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
 from omi_rules.conditions.vector import VectorData, evaluate
-from omi_rules.diagnostics import InputUnreadable, Position, Report
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, display, grade_criterion
+from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall, rating_calls
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
@@ -40,7 +41,9 @@ from omi_rules.model.results import (
     InputRef,
     Inputs,
     JudgedCriterionResult,
+    OverallRatingResult,
     PluginSectionResult,
+    RatingResult,
     Result,
     RulesetRef,
     Scores,
@@ -75,7 +78,7 @@ def _sha256(path: Path) -> str:
 
 def prepare(
     ruleset: Path,
-    cases: Path,
+    cases: Path | None,
     judgements: Path | None = None,
     unanswered: str | None = None,
     registry: Registry | None = None,
@@ -104,7 +107,21 @@ def prepare(
         compiled = compile_ruleset(loaded.model, registry)
     out.compiled = compiled
     model = compiled.model
+    if cases is None and table is None:  # given ratings alone: no sample to read
+        if judgements is not None:
+            try:
+                out.judgements, problems = read_judgements(judgements, model, str(judgements))
+            except InputUnreadable as exc:
+                report.add(exc.diagnostic)
+                report.unreadable = True
+                return out
+            report.extend(problems)
+        elif judgements_data is not None:
+            out.judgements, problems = check_judgements(judgements_data[0], judgements_data[1], model, "judgements")
+            report.extend(problems)
+        return out
     if table is None:
+        assert cases is not None
         try:
             table = read_table(cases, str(cases), registry.readers)
         except InputUnreadable as exc:
@@ -131,7 +148,7 @@ def prepare(
     out.sample = sample
     out.evaluation = evaluate_sample(compiled, sample, unanswered)
     report.extend(out.evaluation.diagnostics)
-    report.extend(check_requirements(model, sample, out.evaluation, Position(str(cases))))
+    report.extend(check_requirements(model, sample, out.evaluation, Position(str(cases or "cases"))))
     return out
 
 
@@ -237,32 +254,47 @@ def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]
 
 @dataclass
 class Outcome:
-    """Every figure a sample produces: sections 1-3, section 4 grades, headlines and decisions."""
+    """Every figure a sample produces: case-sample scores, grades of judged criteria, ratings,
+    overall ratings, headlines and decisions."""
 
     scores: Scores
     grades: dict[str, JudgedCriterionResult]
     headlines: dict[str, HeadlineResult]
     decisions: dict[str, DecisionResult]
+    ratings: dict[str, RatingResult] = field(default_factory=dict)
+    overall_ratings: dict[str, OverallRatingResult] = field(default_factory=dict)
+    unrated: list[Unrated] = field(default_factory=list)
+    """Overall ratings that could not be given (members without a rating): errors."""
+
+
+NO_CASES = Scores(cases=0, criteria={}, sections={}, threads={})
+"""The case-sample part of a result computed from given ratings alone (no case file)."""
 
 
 def score_sample(
     compiled: CompiledRuleset,
-    sample: CaseSample,
-    evaluation: Evaluation,
+    sample: CaseSample | None,
+    evaluation: Evaluation | None,
     judgements: Judgements | None,
-    mask: NDArray[np.bool_],
+    mask: NDArray[np.bool_] | None,
 ) -> Outcome:
-    """Score, grade and decide for the cases ``mask`` selects, from checked data.
+    """Score, grade, rate and decide for the cases ``mask`` selects, from checked data.
+
+    Without a sample (``None``), nothing is scored from cases: ratings come from the
+    judgements file alone, as when a published inspection is replayed.
 
     Separate from ``score`` (which adds provenance read from the input files) so the
     property tests can score generated samples held in memory with exactly the code the
     command runs.
     """
-    scores = score_cases(compiled, evaluation, mask)
+    with_cases = sample is not None and evaluation is not None and mask is not None
+    scores = score_cases(compiled, evaluation, mask) if evaluation is not None and mask is not None else NO_CASES
     grades: dict[str, JudgedCriterionResult] = {}
     if judgements is not None:
         for section in compiled.judgement_sections:
             for criterion in section.criteria:
+                if not criterion.specific_criteria:
+                    continue  # rated directly: its rating is given, not graded
                 given = {sid: j.value for sid, j in judgements.by_criterion.get(criterion.id, {}).items()}
                 grades[criterion.id] = grade_criterion(
                     compiled, compiled.judgement_rule(section, criterion), criterion, given
@@ -276,15 +308,25 @@ def score_sample(
         calls[("section", sid)] = section_result.score
     for cid, graded in grades.items():
         calls[("grade", cid)] = graded.grade.id if graded.grade else None
-    headlines = score_headlines(compiled, sample, evaluation, mask)
+    headlines = (
+        score_headlines(compiled, sample, evaluation, mask)
+        if with_cases and sample is not None and evaluation is not None and mask is not None
+        else {}
+    )
     for hid, headline in headlines.items():
         calls[("headline", hid)] = headline.score
-    return Outcome(scores, grades, headlines, decide(compiled, calls))
+    ratings = rate_criteria(compiled, scores, grades, judgements.ratings if judgements is not None else {})
+    overall, unrated = rate_overall(compiled, ratings)
+    calls.update(rating_calls(ratings))
+    for oid, rolled in overall.items():
+        calls[("overall", oid)] = rolled.rating
+        calls[("total", oid)] = rolled.total
+    return Outcome(scores, grades, headlines, decide(compiled, calls), ratings, overall, unrated)
 
 
 def score(
     ruleset: Path,
-    cases: Path,
+    cases: Path | None,
     judgements: Path | None = None,
     where: str | None = None,
     by: str | None = None,
@@ -296,7 +338,11 @@ def score(
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
 ) -> Scored:
-    """Run the whole pipeline; ``result`` is set when nothing stopped it."""
+    """Run the whole pipeline; ``result`` is set when nothing stopped it.
+
+    Without ``cases`` (and no inline ``table``) nothing is scored from cases: the ratings come
+    from the judgements file, and every rating an overall rating or decision needs must be
+    given there (a published inspection replayed from its ratings)."""
     registry = compiled.registry if compiled is not None else registry or builtin_registry()
     out = prepare(
         ruleset,
@@ -311,17 +357,28 @@ def score(
         judgements_data,
     )
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
-    if compiled is None or sample is None or evaluation is None or report.errors:
+    replay = cases is None and table is None
+    if compiled is None or report.errors or report.unreadable:
+        return out
+    if replay and (where or by):
+        raise UsageError("--where and --by choose among cases: give a case file")
+    if not replay and (sample is None or evaluation is None):
         return out
     groups = group_values(compiled, by) if by else None
-    mask = where_mask(compiled, sample, evaluation, where, report)
-    if mask is None:
-        return out
+    mask = None
+    if sample is not None and evaluation is not None:
+        mask = where_mask(compiled, sample, evaluation, where, report)
+        if mask is None:
+            return out
     out.mask = mask
     outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
+    for unrated in outcome.unrated:
+        report.add(_unrated_error(unrated, judgements or ruleset, replay))
+    if report.errors:
+        return out
     scores = outcome.scores
     grouping = None
-    if by and groups:
+    if by and groups and sample is not None and evaluation is not None and mask is not None:
         column = evaluation.columns[by]
         members = []
         for label, value in groups:
@@ -332,17 +389,19 @@ def score(
                 members.append(Group(value=label, scores=score_cases(compiled, evaluation, selected)))
         grouping = Grouping(field=by, groups=members)
     model = compiled.model
-    plugin_sections = score_plugin_sections(compiled, sample)
+    plugin_sections = score_plugin_sections(compiled, sample) if sample is not None else {}
     out.result = Result(
         tool={"name": "omi-rules", "version": __version__},
         plugins=registry.versions(),
         ruleset=RulesetRef(id=model.id, version=model.version, title=model.title, sha256=compiled.sha256),
         inputs=Inputs(
-            cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size),
+            cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size)
+            if cases is not None and sample is not None
+            else None,
             judgements=InputRef(
                 file=str(judgements),
                 sha256=_sha256(judgements),
-                records=sum(len(v) for v in out.judgements.by_criterion.values()),
+                records=sum(len(v) for v in out.judgements.by_criterion.values()) + len(out.judgements.ratings),
             )
             if judgements is not None and out.judgements is not None
             else None,
@@ -356,6 +415,8 @@ def score(
         decisions=outcome.decisions,
         headlines=outcome.headlines,
         plugin_sections=plugin_sections,
+        ratings=outcome.ratings,
+        overall_ratings=outcome.overall_ratings,
         by=grouping,
         findings=[
             Finding(
@@ -370,3 +431,16 @@ def score(
         ],
     )
     return out
+
+
+def _unrated_error(unrated: Unrated, where: Path, replay: bool) -> Diagnostic:
+    """An overall rating whose members are not all rated is an error, never a lower rating."""
+    members = ", ".join(unrated.members)
+    why = "no rating was given" if replay else "nothing was judged and no rating was given"
+    return make(
+        "J007",
+        f"overall rating '{unrated.overall}' needs a rating of {members} ({why})",
+        Position(str(where)),
+        hint="give the rating under 'ratings' in the judgements file, or declare in the ruleset what an "
+        "unrated member does ('unrated: rescale' or 'unrated: {rating: ...}')",
+    )

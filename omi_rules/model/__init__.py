@@ -2,6 +2,7 @@
 
 * ``ruleset`` (re-exported here: ``from omi_rules.model import Ruleset``) and ``common``: the ruleset;
 * ``inputs``: case data and section 4 judgements given as JSON or YAML documents;
+* ``ratings``: rating scales with points, and overall ratings rolled up from criteria;
 * ``results``: the result of scoring (``--format json``);
 * ``value_types``: the condition-language type of each case field and answer;
 * ``schemas``: the published JSON Schemas, generated from these models;
@@ -36,12 +37,19 @@ from omi_rules.model.ruleset import (
     JudgementCriterion,
     JudgementRule,
     JudgementSection,
+    Limit,
+    Members,
     Minimum,
     NumberField,
     Outcome,
+    OverallBand,
+    OverallRating,
     PluginName,
     PluginSection,
     Question,
+    RatedAs,
+    RatingLevel,
+    RatingScale,
     Rounding,
     Ruleset,
     RulesetId,
@@ -87,12 +95,19 @@ __all__ = [
     "JudgementCriterion",
     "JudgementRule",
     "JudgementSection",
+    "Limit",
+    "Members",
     "Minimum",
     "NumberField",
     "Outcome",
+    "OverallBand",
+    "OverallRating",
     "PluginName",
     "PluginSection",
     "Question",
+    "RatedAs",
+    "RatingLevel",
+    "RatingScale",
     "Rounding",
     "Ruleset",
     "RulesetId",

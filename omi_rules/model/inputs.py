@@ -46,6 +46,15 @@ class JudgementEntry(_Model):
     """A note of the evidence, for the report writer."""
 
 
+class RatingEntry(_Model):
+    """A rating given directly, with the reason for it."""
+
+    rating: Identifier
+    """A level of the criterion's rating scale, e.g. `inadequate`."""
+    reason: Text | None = None
+    """Why: the evidence, or a ratings panel's decision to moderate the computed rating."""
+
+
 class JudgementsDocument(_Model):
     """Inspectors' judgements of section 4: criterion -> specific criterion -> judgement."""
 
@@ -53,8 +62,12 @@ class JudgementsDocument(_Model):
     """Optional: the id of the ruleset the judgements were made under."""
     judged_on: IsoDate | None = None
     """Optional: when the judgements were agreed."""
-    judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]]
+    judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]] = Field(default_factory=dict)
     """For each judged criterion (e.g. `4.1`), each specific criterion's judgement."""
+    ratings: dict[ItemId, Identifier | RatingEntry] = Field(default_factory=dict)
+    """Ratings given directly, by criterion id: for criteria inspectors rate (`"1.1": good`),
+    and to moderate a computed rating (`"2.2": {rating: inadequate, reason: ...}`, a ratings
+    panel's decision). Everything downstream uses a given rating instead of the computed one."""
 
 
 # --------------------------------------------------------------------------- ruleset tests

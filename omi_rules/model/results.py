@@ -6,7 +6,7 @@ score rounded by the ruleset's rule, as the report prints it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Model(BaseModel):
@@ -104,6 +104,63 @@ class PluginSectionResult(_Model):
     paragraphs: list[str]
 
 
+class RatingResult(_Model):
+    """A criterion's rating: the level of its scale, with where it came from."""
+
+    id: str
+    title: str
+    scale: str
+    """The rating scale."""
+    rating: str | None
+    """The level, or null when the criterion could not be rated (nothing judged)."""
+    label: str | None
+    points: int | None
+    """The level's points, if the scale gives points."""
+    computed: str | None
+    """The level the method gave (band of the score, grade of the judgements); null for a
+    criterion rated directly or not rated."""
+    basis: str
+    """Where `rating` comes from: `band` (of the score), `grade` (of the judgements),
+    `given` (rated directly by inspectors), `moderated` (given over a computed rating) or
+    `none`."""
+    reason: str | None = None
+    """The reason given with a rating that was given or moderated."""
+
+
+class AppliedLimit(_Model):
+    id: str
+    title: str
+    at_most: str
+    """The best rating the limit allows."""
+
+
+class OverallRatingResult(_Model):
+    """An overall rating: the members' points, their total, its band, and any limits."""
+
+    id: str
+    title: str
+    scale: str
+    rating: str | None
+    """The overall level after limits; null when it could not be rated."""
+    label: str | None
+    total: float | None
+    """Sum of the counted members' points (scaled up when unrated members were left out)."""
+    maximum: int
+    """The highest total possible: the counted members times the best level's points."""
+    counted: list[str]
+    """Members whose points are in the total."""
+    excluded: list[str]
+    """Criteria rated but left out of the total (`members.exclude`)."""
+    unrated: list[str]
+    """Members without a rating, and what was done (see the ruleset's `unrated`)."""
+    rescaled: bool
+    """True when unrated members were left out and the total scaled to the full maximum."""
+    banded: str | None
+    """The level the total's band gives, before limits."""
+    limits: list[AppliedLimit]
+    """Limiting rules that lowered the rating, in the ruleset's order."""
+
+
 class HeadlineResult(_Model):
     id: str
     title: str
@@ -158,7 +215,8 @@ class Finding(_Model):
 
 
 class Inputs(_Model):
-    cases: InputRef
+    cases: InputRef | None
+    """The case file; null when the result was computed from given ratings alone."""
     judgements: InputRef | None
 
 
@@ -186,6 +244,10 @@ class Result(_Model):
     """Headline scores, by id."""
     plugin_sections: dict[str, PluginSectionResult]
     """Sections scored by plugins' section kinds, by section id."""
+    ratings: dict[str, RatingResult] = Field(default_factory=dict)
+    """Ratings of the criteria that have a rating scale, by criterion id."""
+    overall_ratings: dict[str, OverallRatingResult] = Field(default_factory=dict)
+    """Overall ratings, by id."""
     by: Grouping | None
     findings: list[Finding]
     """Warnings found while checking the data (errors stop scoring)."""

@@ -92,6 +92,27 @@ from omi_rules.model.common import (
 from omi_rules.model.common import (
     _Model as _Model,
 )
+from omi_rules.model.ratings import (
+    Limit as Limit,
+)
+from omi_rules.model.ratings import (
+    Members as Members,
+)
+from omi_rules.model.ratings import (
+    OverallBand as OverallBand,
+)
+from omi_rules.model.ratings import (
+    OverallRating as OverallRating,
+)
+from omi_rules.model.ratings import (
+    RatedAs as RatedAs,
+)
+from omi_rules.model.ratings import (
+    RatingLevel as RatingLevel,
+)
+from omi_rules.model.ratings import (
+    RatingScale as RatingScale,
+)
 
 # --------------------------------------------------------------------------- scales and bands
 
@@ -146,6 +167,9 @@ class BandSet(_Model):
     """How a score becomes a band: `ranges` (built in: min to max), or a plugin's grade rule."""
     bands: list[Band] = Field(min_length=1)
     """The bands, in any order; together they must cover 0-100 without gaps or overlaps."""
+    rating_scale: Identifier | None = None
+    """Optional: the rating scale (under `rating_scales`) whose levels these bands are. A
+    criterion banded by this set is then rated: its band is its rating (band ids are levels)."""
     note: Text | None = None
     """Anything a reviewer should know, e.g. which other limits would fit the evidence."""
 
@@ -259,8 +283,13 @@ class JudgementCriterion(_Model):
     """The criterion's statement."""
     rule: Identifier | None = None
     """The judgement rule (under `judgement_rules`); defaults to the section's."""
-    specific_criteria: list[SpecificCriterion] = Field(min_length=1)
-    """The specific criteria inspectors judge."""
+    specific_criteria: list[SpecificCriterion] = Field(default_factory=list)
+    """The specific criteria inspectors judge. Leave out for a criterion inspectors rate
+    directly (set `rating_scale` instead)."""
+    rating_scale: Identifier | None = None
+    """A criterion inspectors rate directly, with one rating of this scale (under
+    `rating_scales`), given in the judgements file's `ratings`, e.g. HMI Probation's
+    organisational standards."""
     source: Source
     """Where the criterion is defined."""
 
@@ -332,6 +361,9 @@ class JudgementRule(_Model):
     """The values inspectors may give a specific criterion, best first."""
     grades: list[Outcome] = Field(min_length=1)
     """The grades, tried in order; the last has no `when`."""
+    rating_scale: Identifier | None = None
+    """Optional: the rating scale (under `rating_scales`) whose levels the grades are; a
+    criterion graded by this rule is then rated (grade ids are levels)."""
     source: Source
     """Where the rule comes from, or the assumption behind it."""
 
@@ -484,6 +516,10 @@ class _RulesetContent(_Model):
     """Decisions drawn from the scores."""
     headlines: list[Headline] = Field(default_factory=list)
     """Headline scores: shares of cases where work was done well enough."""
+    rating_scales: list[RatingScale] = Field(default_factory=list)
+    """Ordered scales of ratings, with points (e.g. Outstanding 3 ... Inadequate 0)."""
+    overall_ratings: list[OverallRating] = Field(default_factory=list)
+    """Ratings rolled up from criteria's ratings: points summed, banded, limited."""
 
 
 class RulesetPart(_RulesetContent):

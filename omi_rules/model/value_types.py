@@ -15,10 +15,13 @@ from omi_rules.model import (
     DateField,
     EnumField,
     IntField,
+    JudgementSection,
     NumberField,
     Question,
+    RatingScale,
     Ruleset,
     Scale,
+    Text,
 )
 
 
@@ -56,3 +59,36 @@ def all_questions(model: Ruleset) -> dict[str, Question]:
 
 def field_names(model: Ruleset) -> dict[str, Type]:
     return {f.id: field_type(f) for f in model.fields}
+
+
+def rating_type(scale: RatingScale, name: str) -> EnumT:
+    """The type of a rating in a condition: an ordered enum, worst first, so that
+    ``rating('2.1') >= 'good'`` means Good or better (the scale lists its levels best first)."""
+    return EnumT(name, tuple(level.id for level in reversed(scale.levels)), ordered=True)
+
+
+def rated_criteria(model: Ruleset) -> dict[str, tuple[Text, RatingScale]]:
+    """Criterion id -> (title, rating scale) for every criterion that has a rating.
+
+    A case criterion is rated when its band set names a rating scale; a judged criterion when
+    its judgement rule does, or when inspectors rate it directly (its own ``rating_scale``).
+    References to scales that do not exist are left out here (``check`` reports them)."""
+    scales = {s.id: s for s in model.rating_scales}
+    band_sets = {b.id: b for b in model.band_sets}
+    rules = {r.id: r for r in model.judgement_rules}
+    out: dict[str, tuple[Text, RatingScale]] = {}
+    for section in model.sections:
+        if isinstance(section, CaseSampleSection):
+            for criterion in section.criteria:
+                band_set = band_sets.get(criterion.bands or section.bands or "")
+                scale = scales.get(band_set.rating_scale or "") if band_set is not None else None
+                if scale is not None:
+                    out[criterion.id] = (criterion.title, scale)
+        elif isinstance(section, JudgementSection):
+            for jc in section.criteria:
+                rule = rules.get(jc.rule or section.rule or "")
+                name = jc.rating_scale or (rule.rating_scale if rule is not None and jc.specific_criteria else None)
+                scale = scales.get(name or "")
+                if scale is not None:
+                    out[jc.id] = (jc.title, scale)
+    return out

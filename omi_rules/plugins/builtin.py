@@ -71,8 +71,10 @@ def omi_rules_aggregations() -> list[Aggregation]:
         Aggregation(
             "weighted_summary", "OMI: weighted mean of individual questions and the summary question", weighted_summary
         ),
-        Aggregation("mean", "unweighted mean of every judged question, summary included", mean_of_all),
-        Aggregation("minimum", "the lowest proportion of any judged question", minimum_of_all),
+        Aggregation(
+            "mean", "unweighted mean of every judged question, summary included", mean_of_all, needs_summary=False
+        ),
+        Aggregation("minimum", "the lowest proportion of any judged question", minimum_of_all, needs_summary=False),
     ]
 
 

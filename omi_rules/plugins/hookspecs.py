@@ -54,6 +54,10 @@ class Aggregation:
     name: str
     description: str
     combine: Callable[[list[float], float | None, float, float], float | None]
+    needs_summary: bool = True
+    """Whether a criterion aggregated this way must have exactly one summary question (and
+    its weights are used). False for rules over the key questions alone, such as the lowest
+    of them; a criterion may then have no summary question (at most one)."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from omi_rules.model.results import Result, Scores
+from omi_rules.model.results import RatingResult, Result, Scores
 from omi_rules.plugins.hookspecs import ReportSection
 
 NOT_SCORED = "no judged cases"
@@ -66,12 +66,62 @@ def summary_tables(result: Result) -> list[Table]:
                 [[h.title, _score(h.display), f"{h.well_enough} of {h.cases}"] for h in result.headlines.values()],
             )
         )
+    tables.extend(rating_tables(result))
     if result.decisions:
         tables.append(
             Table(
                 "Decisions",
                 ["Decision", "Outcome"],
                 [[d.title, d.sentence or d.label] for d in result.decisions.values()],
+            )
+        )
+    return tables
+
+
+BASIS = {
+    "band": "from the score",
+    "grade": "from the judgements",
+    "given": "given",
+    "moderated": "moderated",
+    "none": "",
+}
+"""How each rating came about, in a report's words."""
+
+
+def _rating_basis(rated: RatingResult) -> str:
+    if rated.basis == "moderated":
+        return f"moderated (computed: {rated.computed})" + (f": {rated.reason}" if rated.reason else "")
+    text = BASIS[rated.basis]
+    return f"{text}: {rated.reason}" if rated.reason else text
+
+
+def rating_tables(result: Result) -> list[Table]:
+    """Each rated criterion's rating with its points and how it came about, and each overall
+    rating with its total, its band and the limits that lowered it."""
+    tables: list[Table] = []
+    counted = {cid for o in result.overall_ratings.values() for cid in o.counted}
+    excluded = {cid for o in result.overall_ratings.values() for cid in o.excluded}
+    if result.ratings:
+        rows = []
+        for r in result.ratings.values():
+            note = " (not counted)" if r.id in excluded and r.id not in counted else ""
+            points = "" if r.points is None else str(r.points)
+            rows.append([f"{r.id} {r.title}", (r.label or "not rated") + note, points, _rating_basis(r)])
+        tables.append(Table("Ratings", ["Criterion", "Rating", "Points", "How"], rows))
+    for o in result.overall_ratings.values():
+        total = "-" if o.total is None else f"{o.total:g} of {o.maximum}" + (" (rescaled)" if o.rescaled else "")
+        how = []
+        if o.excluded:
+            how.append("not counted: " + ", ".join(o.excluded))
+        if o.unrated:
+            how.append("not rated: " + ", ".join(o.unrated))
+        for limit in o.limits:
+            how.append(f"limited to {limit.at_most} by {limit.id}: {limit.title} (banded {o.banded})")
+        tables.append(
+            Table(
+                o.title,
+                ["Overall rating", "Total", "Rating", "Notes"],
+                [[o.title, total, o.label or "not rated", "; ".join(how)]],
             )
         )
     return tables

@@ -6,7 +6,9 @@ engine can never disagree about it:
 * relevance conditions: case fields and ``answer('question id')``;
 * sample minimums: case fields;
 * judgement rules: ``total``, ``n('value')``, ``share('value')``;
-* decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``.
+* decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``,
+  ``rating('id')``, ``points('id')``, ``overall('id')``, ``total('id')``;
+* limiting rules of overall ratings: ``rating('id')``, ``points('id')``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from omi_rules.model import (
     JudgementSection,
     Ruleset,
 )
-from omi_rules.model.value_types import all_questions, answer_type, field_names
+from omi_rules.model.value_types import all_questions, answer_type, field_names, rated_criteria, rating_type
 
 if TYPE_CHECKING:
     from omi_rules.plugins.hookspecs import ConditionFunction
@@ -98,5 +100,46 @@ def decision_env(model: Ruleset) -> Env:
             set(grade_values),
             "the grade of a judged (section 4) criterion",
         ),
+        **rating_functions(model),
     }
+    overall = {o.id: o for o in model.overall_ratings}
+    scales = {s.id: s for s in model.rating_scales}
+    overall_scales = {oid: scales[o.scale] for oid, o in overall.items() if o.scale in scales}
+    functions["overall"] = Function(
+        "overall",
+        "overall rating",
+        lambda oid: rating_type(overall_scales[oid], f"overall('{oid}')"),
+        set(overall_scales),
+        "an overall rating (ordered: `overall('overall') >= 'good'` is Good or better)",
+    )
+    functions["total"] = Function(
+        "total", "overall rating", lambda _: number, set(overall_scales), "an overall rating's total of points"
+    )
     return Env({}, functions, "decision")
+
+
+def rating_functions(model: Ruleset) -> dict[str, Function]:
+    """``rating('id')`` and ``points('id')`` of every rated criterion."""
+    rated = {cid: scale for cid, (_, scale) in rated_criteria(model).items()}
+    return {
+        "rating": Function(
+            "rating",
+            "rated criterion",
+            lambda cid: rating_type(rated[cid], f"rating('{cid}')"),
+            set(rated),
+            "a criterion's rating (ordered: `rating('2.1') >= 'good'` is Good or better)",
+        ),
+        "points": Function(
+            "points",
+            "rated criterion",
+            lambda _: NumberT(integer=True),
+            set(rated),
+            "the points of a criterion's rating",
+        ),
+    }
+
+
+def limit_env(model: Ruleset) -> Env:
+    """Limiting rules of overall ratings: the criteria's ratings and points (not other overall
+    ratings, which could go round in a circle)."""
+    return Env({}, rating_functions(model), "limiting rule")

@@ -15,8 +15,10 @@ from omi_rules.diagnostics import formats
 
 @click.command()
 @click.argument("ruleset", type=click.Path(path_type=Path))
-@click.argument("cases", type=click.Path(path_type=Path))
-@click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
+@click.argument("cases", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--judgements", type=click.Path(path_type=Path), help="Judgements and given ratings (YAML) of the judged criteria."
+)
 @click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
 @click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
 @click.option(
@@ -40,7 +42,7 @@ from omi_rules.diagnostics import formats
 )
 def score(
     ruleset: Path,
-    cases: Path,
+    cases: Path | None,
     judgements: Path | None,
     where: str | None,
     by: str | None,
@@ -49,14 +51,17 @@ def score(
     unanswered: str | None,
     as_of: Any,
 ) -> None:
-    """Score a case sample: the report's Summary of Scores.
+    """Score a case sample: the report's Summary of Scores, ratings and overall ratings.
 
     Checks the ruleset and the data first; any error is reported (exit 1, or 2 for unreadable
-    input) and nothing is scored.
+    input) and nothing is scored. Without CASES, the ratings given in --judgements are rated
+    and rolled up alone (a published inspection replayed from its ratings).
     """
     # Imported here so that `check` and `--help` do not pay for the engine's imports.
     from omi_rules.engine import pipeline as score_pipeline
 
+    if cases is None and judgements is None:
+        raise click.UsageError("give CASES, or --judgements with the ratings to roll up (or both)")
     if as_of is not None:
         ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
@@ -69,7 +74,8 @@ def score(
     except score_pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     files = dict(scored.files)
-    files[str(cases)] = common.text_lines(cases)
+    if cases is not None:
+        files[str(cases)] = common.text_lines(cases)
     if judgements is not None:
         files[str(judgements)] = common.text_lines(judgements)
     if scored.result is None:
