@@ -405,3 +405,37 @@ def test_rating_diagnostics(
             position = (int(parts[1]), int(parts[2])) if len(parts) == 3 and parts[1].isdigit() else (0, 0)
             found.append((rest.split("]")[0], *position))
     assert found == expected, result.stderr
+
+
+# ---------------------------------------------------------------------- ruleset tests and the example
+
+
+def test_the_bundled_ruleset_tests_pass_with_every_overall_band_reached() -> None:
+    code, out, _ = run("test", str(HMIP / "tests"), "--coverage")
+    assert code == 0, out
+    assert "8 passed, 0 failed" in out
+    assert "overall bands: 100.0%" in out
+
+
+def test_a_ruleset_test_fails_when_an_overall_band_limit_moves(tmp_path: Path) -> None:
+    folder = _variant(tmp_path, "        min: 19\n", "        min: 20\n")
+    tests = tmp_path / "hmip" / "tests"
+    for name in ("overall-rating.test.yaml", "synthetic-inspection.test.yaml"):
+        text = (HMIP / "tests" / name).read_text(encoding="utf-8")
+        (tests / name).write_text(text.replace("../../../examples", str(EXAMPLE.parent)), encoding="utf-8")
+    code, out, _ = run("test", str(folder / "tests"))
+    assert code == 1
+    failed = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert len(failed) == 1 and "A total of 19 is good" in failed[0], out
+    assert "overall rating overall: rating expected good, got requires_improvement" in out
+    assert "total 19 of 36 -> requires_improvement" in out
+
+
+def test_the_synthetic_example_is_what_its_generator_makes() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLE / "generate.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

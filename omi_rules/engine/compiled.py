@@ -84,6 +84,10 @@ class CompiledRuleset:
         name = criterion.bands or section.bands
         return self.band_sets.get(name) if name else None
 
+    def is_rated_directly(self, cid: str) -> bool:
+        """A judged criterion inspectors rate directly (no specific criteria to grade)."""
+        return any(c.id == cid and not c.specific_criteria for s in self.judgement_sections for c in s.criteria)
+
     def judgement_rule(self, section: JudgementSection, criterion: JudgementCriterion) -> JudgementRule:
         return self.rules[criterion.rule or section.rule or ""]
 

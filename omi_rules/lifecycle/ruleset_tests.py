@@ -26,8 +26,8 @@ from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.explain import explain
 from omi_rules.engine.pipeline import Scored, score
-from omi_rules.model.inputs import CriterionExpectation, RulesetTest, RulesetTestFile
-from omi_rules.model.results import Result
+from omi_rules.model.inputs import CriterionExpectation, OverallExpectation, RulesetTest, RulesetTestFile
+from omi_rules.model.results import OverallRatingResult, Result
 from omi_rules.model.schema_check import validate
 from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
@@ -174,6 +174,7 @@ class Runner:
         compiled: CompiledRuleset,
         outcome: Outcome,
     ) -> None:
+        replay = test.cases is None and test.cases_file is None
         cases_path = (test_file.parent / test.cases_file) if test.cases_file else test_file
         table = None
         if test.cases is not None:
@@ -181,15 +182,21 @@ class Runner:
             table = table_from_cases(rows, source_map, (*path, "cases"), str(test_file))
         judgements_path = (test_file.parent / test.judgements_file) if test.judgements_file else None
         judgements_data = None
-        if test.judgements is not None:
-            inline = {
-                cid: {sid: e if isinstance(e, str) else e.model_dump(exclude_none=True) for sid, e in given.items()}
-                for cid, given in test.judgements.items()
-            }
-            judgements_data = ({"judgements": inline}, _shifted(source_map, (*path,)))
+        if test.judgements is not None or test.ratings is not None:
+            inline: dict[str, Any] = {}
+            if test.judgements is not None:
+                inline["judgements"] = {
+                    cid: {sid: e if isinstance(e, str) else e.model_dump(exclude_none=True) for sid, e in given.items()}
+                    for cid, given in test.judgements.items()
+                }
+            if test.ratings is not None:
+                inline["ratings"] = {
+                    cid: e if isinstance(e, str) else e.model_dump(exclude_none=True) for cid, e in test.ratings.items()
+                }
+            judgements_data = (inline, _shifted(source_map, (*path,)))
         scored = score(
             cases_path,
-            cases_path,
+            None if replay else cases_path,
             judgements_path,
             where=test.where,
             unanswered=test.unanswered,
@@ -207,9 +214,12 @@ class Runner:
     def cover(self, compiled: CompiledRuleset, scored: Scored) -> None:
         """Add what this scored sample exercised to the ruleset's coverage."""
         result, evaluation, mask = scored.result, scored.evaluation, scored.mask
-        assert result is not None and evaluation is not None and mask is not None
+        assert result is not None
         key = f"{compiled.model.id} {compiled.model.version}"
         coverage = self.run.coverage.setdefault(key, Coverage())
+        _cover_ratings(compiled, result, coverage)
+        if evaluation is None or mask is None:
+            return  # given ratings alone: no conditions or answers were exercised
         for cq in compiled.questions:
             if cq.condition is not None:
                 relevant = evaluation.relevant[cq.id][mask]
@@ -236,6 +246,22 @@ class Runner:
             for grade in rule.grades:
                 if result.grades:
                     coverage.add("grades", f"{rule.id} {grade.id}", grade.id in graded)
+
+
+def _cover_ratings(compiled: CompiledRuleset, result: Result, coverage: Coverage) -> None:
+    """Each overall rating's bands and limits reached, and each rated criterion's rating both
+    computed and moderated (the two paths a rating can take)."""
+    for overall in compiled.model.overall_ratings:
+        got = result.overall_ratings.get(overall.id)
+        for band in overall.bands:
+            coverage.add("overall bands", f"{overall.id} {band.rating}", got is not None and got.banded == band.rating)
+        applied = {limit.id for limit in got.limits} if got is not None else set()
+        for limit in overall.limits:
+            coverage.add("limits", f"{overall.id} {limit.id}", limit.id in applied)
+    for cid, rated in result.ratings.items():
+        if not compiled.is_rated_directly(cid):
+            coverage.add("moderation", f"{cid} computed", rated.basis in ("band", "grade"))
+            coverage.add("moderation", f"{cid} moderated", rated.basis == "moderated")
 
 
 def _shifted(source_map: SourceMap, prefix: PathKey) -> SourceMap:
@@ -307,6 +333,41 @@ def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> Non
         if decided is None or decided.outcome != wanted_outcome:
             message = f"decision {did}: expected {wanted_outcome}, got {decided.outcome if decided else 'none'}"
             outcome.failures.append(Failure(at("decisions", did), message))
+    for cid, level in expect.ratings.items():
+        rated = result.ratings.get(cid)
+        if rated is None or rated.rating != level:
+            shown = "no rating scale" if rated is None else rated.rating or "not rated"
+            outcome.failures.append(Failure(at("ratings", cid), f"rating of {cid}: expected {level}, got {shown}"))
+    for oid, overall_wanted in expect.overall.items():
+        overall_spec = (
+            overall_wanted
+            if isinstance(overall_wanted, OverallExpectation)
+            else OverallExpectation(rating=overall_wanted)
+        )
+        rolled = result.overall_ratings.get(oid)
+        if rolled is None:
+            outcome.failures.append(Failure(at("overall", oid), f"overall rating {oid} is not in the ruleset"))
+            continue
+        problems = []
+        if overall_spec.rating is not None and rolled.rating != overall_spec.rating:
+            problems.append(f"rating expected {overall_spec.rating}, got {rolled.rating or 'not rated'}")
+        if overall_spec.total is not None and not _near(rolled.total, overall_spec.total, tol):
+            problems.append(f"total expected {overall_spec.total:g}, got {_pct(rolled.total)}")
+        if problems:
+            outcome.failures.append(
+                Failure(at("overall", oid), f"overall rating {oid}: " + "; ".join(problems), _overall_trail(rolled))
+            )
+
+
+def _overall_trail(rolled: OverallRatingResult) -> str:
+    """How an overall rating was made, for a failing expectation."""
+    total = "none" if rolled.total is None else f"{rolled.total:g}"
+    lines = [f"{rolled.title}: total {total} of {rolled.maximum} -> {rolled.banded or 'no band'}"]
+    lines.append("counted: " + ", ".join(rolled.counted))
+    if rolled.excluded:
+        lines.append("not counted: " + ", ".join(rolled.excluded))
+    lines += [f"limited to {limit.at_most} by {limit.id}: {limit.title}" for limit in rolled.limits]
+    return "\n".join(lines) + "\n"
 
 
 def _pct(value: float | None) -> str:

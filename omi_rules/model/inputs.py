@@ -93,6 +93,15 @@ class CriterionExpectation(_Model):
     """True to expect that the criterion has no score (nothing judged)."""
 
 
+class OverallExpectation(_Model):
+    """Expected rating and/or total of an overall rating (omit what you do not want to check)."""
+
+    rating: Identifier | None = None
+    """The overall rating after limits, e.g. `good`."""
+    total: float | None = None
+    """The total of points."""
+
+
 class Expectations(_Model):
     """What a test expects of the result; only what is listed is checked."""
 
@@ -107,6 +116,10 @@ class Expectations(_Model):
     """Decision id -> outcome id."""
     headlines: dict[Identifier, float] = Field(default_factory=dict)
     """Headline id -> score (percent)."""
+    ratings: dict[ItemId, Identifier] = Field(default_factory=dict)
+    """Rated criterion id -> its rating (after moderation), e.g. `good`."""
+    overall: dict[Identifier, Identifier | OverallExpectation] = Field(default_factory=dict)
+    """Overall rating id -> its rating, or rating and/or total."""
 
 
 class RulesetTest(_Model):
@@ -122,6 +135,9 @@ class RulesetTest(_Model):
     """Inline section 4 judgements."""
     judgements_file: Text | None = None
     """Or a judgements file, relative to the test file."""
+    ratings: dict[ItemId, Identifier | RatingEntry] | None = None
+    """Inline ratings given directly (as a judgements file's `ratings`). A test with ratings and
+    no cases scores the given ratings alone, as `score` without a case file does."""
     where: Text | None = None
     """Score only the cases matching this condition."""
     unanswered: Literal["error", "warning"] | None = None
