@@ -439,3 +439,67 @@ def test_the_synthetic_example_is_what_its_generator_makes() -> None:
         [sys.executable, str(EXAMPLE / "generate.py"), "--check"], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_impact_of_a_moved_band_lists_each_replayed_inspection_whose_overall_rating_changes(tmp_path: Path) -> None:
+    """The published inspections replayed from ratings adding up to their totals: moving the
+    Good band from 19 to 20 changes exactly the inspections with 19 points, with totals."""
+    folder = tmp_path / "published"
+    folder.mkdir()
+    for row in _published():
+        if row["points_of_36"]:
+            ratings = _ratings_adding_up_to(int(row["points_of_36"]), "good")
+            _ratings_file(folder / f"{row['hmip_ref']}.ratings.yaml", ratings)
+    moved = _variant(tmp_path, "        min: 19\n", "        min: 20\n")
+    code, out, err = run("impact", str(HMIP), str(moved), "--cases", str(folder), "--format", "json")
+    assert code == 0, err
+    body = json.loads(out)
+    assert len(body["scored"]) == 55 and not body["failed"]
+    overall_moves = [m for m in body["moves"] if m["kind"] == "overall"]
+    at_19 = sorted(row["hmip_ref"] for row in _published() if row["points_of_36"] == "19")
+    assert sorted(Path(m["inspection"]).name.removesuffix(".ratings.yaml") for m in overall_moves) == at_19
+    assert all(m["old"] == "Good (19 of 36)" and m["new"] == "Requires improvement (19 of 36)" for m in overall_moves)
+    assert all(m["because"] == ["band limits"] for m in overall_moves)
+    code, _, _ = run("impact", str(HMIP), str(moved), "--cases", str(folder), "--fail-on", "grade-change")
+    assert code == 1
+
+
+def test_the_handbook_states_the_roll_up_and_the_limiting_rules_in_plain_english(tmp_path: Path) -> None:
+    folder = _with_limit(tmp_path)
+    code, out, _ = run("docs", str(folder), "--format", "markdown")
+    assert code == 0
+    assert (
+        "The overall rating adds up the points of the ratings of 12 criteria (1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 2.3, 2.4, "
+        "3.1, 3.2, 3.3, 3.4): a total from 0 to 36. 4.1 is rated but not counted."
+    ) in out
+    assert "If a counted criterion has no rating, the overall rating is not given" in out
+    assert "| 19-30 | Good |" in out and "| 31-36 | Outstanding |" in out and "| 0-6 | Inadequate |" in out
+    assert "Levels, best first: Outstanding (3 points); Good (2 points); Requires improvement (1 point)" in out
+    limit_row = next(line for line in out.splitlines() if line.startswith("| An Inadequate court planning"))
+    assert "the rating of 2.2 is inadequate" in limit_row and limit_row.endswith("| Requires improvement |")
+    code, html, _ = run("docs", str(folder))
+    assert code == 0 and 'id="overall-rating-overall"' in html and "Limiting rules, applied in order" in html
+
+
+def test_explain_shows_the_roll_up_and_a_rating_and_json_describes_only_the_aggregation_used() -> None:
+    cases, judgements = str(EXAMPLE / "cases.csv"), str(EXAMPLE / "judgements.yaml")
+    code, out, _ = run("explain", str(HMIP), cases, "overall", "--judgements", judgements)
+    assert code == 0
+    assert "12 criteria: 2+2+3+1+2+1+1+2+2+2+2+2 = 22 of 36 -> good" in out
+    assert "not counted: 4.1" in out
+    code, out, _ = run("explain", str(HMIP), cases, "2.2", "--judgements", judgements)
+    assert "score = minimum (the lowest proportion of any judged question" in out
+    assert "individual mean" not in out  # the minimum never uses it
+    assert "Rating of 2.2: Requires improvement, 1 point (moderated from good" in out
+    code, out, _ = run("score", str(HMIP), cases, "--judgements", judgements, "--format", "json")
+    criterion = json.loads(out)["criteria"]["2.2"]
+    assert (criterion["aggregation"], criterion["weights"]) == ("minimum", {})
+
+
+def test_the_html_report_of_a_replay_has_the_ratings_and_no_sample(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    code, _, err = run("score", str(HMIP), "--judgements", str(EAST_SUSSEX), "--format", "html", "--output", str(page))
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert "25 of 36" in html and "none: rated from the given ratings alone" in html
+    assert "Requires improvement (not counted)" in html

@@ -48,6 +48,9 @@ def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str 
     elif target in result.grades:
         _grade(lines, scored, target)
         qids = []
+    elif target in result.overall_ratings:
+        lines.extend(overall_lines(result, target))
+        qids = []
     elif target in result.sections:
         section = result.sections[target]
         scores = [result.criteria[c].score for c in section.criteria]
@@ -58,11 +61,49 @@ def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str 
         )
         qids = []
     else:
-        raise ExplainError(f"'{target}' is not a criterion, question, section, thread, decision or graded criterion")
+        raise ExplainError(
+            f"'{target}' is not a criterion, question, section, thread, decision, graded criterion or overall rating"
+        )
+    if target in result.ratings:
+        lines.append("")
+        lines.append(_rating_line(result, target))
     for qid in qids:
         lines.append("")
         _question(lines, scored, compiled.by_id[qid], show_cases, case_index)
     return "\n".join(lines) + "\n"
+
+
+def _rating_line(result: Result, cid: str) -> str:
+    rated = result.ratings[cid]
+    how = {"band": "the band of its score", "grade": "the grade of its judgements", "given": "given directly"}
+    if rated.basis == "moderated":
+        why = f"moderated from {rated.computed}" + (f": {rated.reason}" if rated.reason else "")
+    else:
+        why = how.get(rated.basis, "not rated")
+    points = "" if rated.points is None else f", {rated.points} point" + ("" if rated.points == 1 else "s")
+    return f"Rating of {cid}: {rated.label or 'not rated'}{points} ({why})"
+
+
+def overall_lines(result: Result, oid: str) -> list[str]:
+    """An overall rating's arithmetic: each member's points, the total, its band, the limits."""
+    rolled = result.overall_ratings[oid]
+    points = [result.ratings[cid].points for cid in rolled.counted]
+    terms = "+".join("?" if p is None else str(p) for p in points)
+    total = "no total" if rolled.total is None else f"{rolled.total:g}"
+    lines = [f"{rolled.title}: {rolled.label or 'not rated'}"]
+    lines.append(
+        f"  {len(rolled.counted)} criteria: {terms} = {total} of {rolled.maximum} -> {rolled.banded or 'no band'}"
+    )
+    for cid in rolled.counted:
+        r = result.ratings[cid]
+        lines.append(f"    {cid} {r.title}: {r.label or 'not rated'}" + ("" if r.points is None else f" ({r.points})"))
+    if rolled.excluded:
+        lines.append(f"  not counted: {', '.join(rolled.excluded)}")
+    if rolled.rescaled:
+        lines.append(f"  not rated, left out and the total scaled to the full maximum: {', '.join(rolled.unrated)}")
+    for limit in rolled.limits:
+        lines.append(f"  limited to {limit.at_most} by {limit.id}: {limit.title}")
+    return lines
 
 
 def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
@@ -89,7 +130,8 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
     compiled = scored.compiled
     section = next(s for s in compiled.case_sections if s.id == c.section)
     criterion = next(x for x in section.criteria if x.id == c.id)
-    if individual:
+    weighted = compiled.registry.aggregations[criterion.aggregation].needs_summary
+    if individual and weighted:  # rules over the questions alone never use this mean
         terms = " + ".join(f"{p:.2f}" for p in individual)
         lines.append(f"individual mean = ({terms}) / {len(individual)} = {_pct(c.individual_mean)}")
     if criterion.aggregation != "weighted_summary":

@@ -81,7 +81,8 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 band=band_for(score, compiled.criterion_bands(section, criterion), rounding, registry),
                 individual_mean=fmean(individual) if individual else None,
                 summary_proportion=summary,
-                weights={"individual": w.individual, "summary": w.summary},
+                weights={"individual": w.individual, "summary": w.summary} if rule.needs_summary else {},
+                aggregation=criterion.aggregation,
                 questions=questions,
                 note=None if score is not None else NO_CASES,
             )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.handbook.english import Phrasebook
+from omi_rules.handbook.ratings import overall_views, rating_scale_views
 from omi_rules.handbook.views import (
     BandSetView,
     BandView,
@@ -64,6 +65,8 @@ from omi_rules.model import (
     Source,
     Thread,
 )
+from omi_rules.plugins.hookspecs import Aggregation
+from omi_rules.plugins.manager import builtin_registry
 from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, sample_env
 
 # --------------------------------------------------------------------------- anchors
@@ -214,6 +217,9 @@ class _Builder:
         view.threads = [self.thread(t) for t in m.threads]
         view.decisions = [self.decision(i) for i in range(len(m.decisions))]
         view.headlines = [self.headline(i) for i in range(len(m.headlines))]
+        source = lambda s: _required_source(s, m)  # noqa: E731 - binds the model for the ratings' views
+        view.rating_scales = rating_scale_views(m, self.anchor, source)
+        view.overall_ratings = overall_views(m, self.book, self.anchor, source)
         view.sample = self.sample()
         view.toc = self.toc(view)
         return view
@@ -298,6 +304,9 @@ class _Builder:
         weights = (
             f"Individual questions {fraction_percent(w.individual)}, summary question {fraction_percent(w.summary)}."
         )
+        aggregation = _aggregation(c.aggregation)
+        if aggregation is not None and not aggregation.needs_summary:  # the weights are not used: never show them
+            weights = f"None: {aggregation.description}."
         band_id = c.bands or s.bands
         band_set = self.band_sets.get(band_id) if band_id else None
         return CaseCriterionView(
@@ -521,11 +530,19 @@ class _Builder:
             entries.append(
                 TocEntry("headlines", "Headline scores", [TocEntry(x.anchor, x.title) for x in view.headlines])
             )
+        if view.rating_scales or view.overall_ratings:
+            children = [TocEntry(x.anchor, x.title) for x in view.overall_ratings]
+            entries.append(TocEntry("ratings", "Ratings and overall ratings", children))
         if view.decisions:
             entries.append(TocEntry("decisions", "Decisions", [TocEntry(d.anchor, d.title) for d in view.decisions]))
         if view.sample is not None:
             entries.append(TocEntry("sample", "Sample requirements"))
         return entries
+
+
+def _aggregation(name: str) -> Aggregation | None:
+    """The built-in aggregation ``name``, or None (a plugin's; its handbook wording is its own)."""
+    return builtin_registry().aggregations.get(name)
 
 
 def build_view(model: Ruleset) -> HandbookView:

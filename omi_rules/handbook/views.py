@@ -194,6 +194,48 @@ class DecisionView:
 
 
 @dataclass(frozen=True)
+class RatingScaleView:
+    id: str
+    anchor: str
+    title: str
+    levels: list[tuple[str, str]]
+    """(label, points in words), best first."""
+    source: SourceView
+
+
+@dataclass(frozen=True)
+class OverallBandView:
+    label: str
+    totals: str
+    """The totals it covers, in words: ``19-30``."""
+    source: SourceView
+
+
+@dataclass(frozen=True)
+class LimitView:
+    title: str
+    when: str
+    """The condition in words."""
+    condition: str
+    at_most: str
+    source: SourceView
+
+
+@dataclass(frozen=True)
+class OverallView:
+    id: str
+    anchor: str
+    title: str
+    summary: str
+    """The roll-up in plain English: what is added up, over which criteria, and what is left out."""
+    unrated: str
+    """What a member without a rating does, in words."""
+    bands: list[OverallBandView]
+    limits: list[LimitView]
+    source: SourceView
+
+
+@dataclass(frozen=True)
 class StratumView:
     field: str
     counts: list[tuple[str, int]]
@@ -262,5 +304,7 @@ class HandbookView:
     threads: list[ThreadView] = field(default_factory=list)
     decisions: list[DecisionView] = field(default_factory=list)
     headlines: list[HeadlineView] = field(default_factory=list)
+    rating_scales: list[RatingScaleView] = field(default_factory=list)
+    overall_ratings: list[OverallView] = field(default_factory=list)
     sample: SampleView | None = None
     toc: list[TocEntry] = field(default_factory=list)

@@ -37,6 +37,10 @@ LABELS = {
     "strata": "stratum",
     "changelog": "changelog entry",
     "headlines": "headline",
+    "rating_scales": "rating scale",
+    "levels": "level",
+    "overall_ratings": "overall rating",
+    "limits": "limit",
 }
 
 

@@ -17,18 +17,26 @@ from typing import Any, Protocol
 
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
-from omi_rules.model.results import CriterionResult, Result
+from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
 
 CASE_SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
 JUDGEMENTS_NAME = "judgements.yaml"
 
 
+RATINGS_SUFFIX = ".ratings.yaml"
+"""A judgements file holding only given ratings, scored without case data."""
+
+VERDICTS = ("conclusion", "grade", "rating", "overall", "decision")
+"""Kinds of move that change what a report concludes (``--fail-on grade-change``)."""
+
+
 @dataclass(frozen=True)
 class Sample:
-    """One inspection's data: its case file and, if any, its section 4 judgements."""
+    """One inspection's data: its case file and, if any, its judgements; or only its given
+    ratings (``<name>.ratings.yaml``: a published inspection replayed from its ratings)."""
 
     name: str
-    cases: Path
+    cases: Path | None
     judgements: Path | None
 
 
@@ -38,7 +46,8 @@ class Move:
 
     inspection: str
     kind: str
-    """``score``, ``conclusion``, ``grade``, ``thread`` or ``decision``."""
+    """``score``, ``conclusion``, ``grade``, ``thread``, ``headline``, ``rating``, ``overall`` or
+    ``decision``."""
     target: str
     old: str | None
     new: str | None
@@ -55,7 +64,7 @@ class Impact:
 
     def conclusion_changes(self) -> Counter[str]:
         """How many inspections change conclusion (or grade, or decision) on each target."""
-        return Counter(m.target for m in self.moves if m.kind in ("conclusion", "grade", "decision"))
+        return Counter(m.target for m in self.moves if m.kind in VERDICTS)
 
 
 def find_samples(paths: Iterable[Path]) -> list[Sample]:
@@ -70,8 +79,14 @@ def find_samples(paths: Iterable[Path]) -> list[Sample]:
             files.extend(sorted(p for p in path.rglob("*") if _is_case_file(p)))
         else:
             files.append(path)
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob(f"*{RATINGS_SUFFIX}") if p.is_file()))
     samples = []
     for file in files:
+        if file.name.endswith(RATINGS_SUFFIX):
+            samples.append(Sample(str(file), None, file))
+            continue
         own = file.with_name(f"{file.stem}.judgements.yaml")
         shared = file.with_name(JUDGEMENTS_NAME)
         siblings = [p for p in file.parent.iterdir() if _is_case_file(p)] if file.parent.is_dir() else []
@@ -184,6 +199,18 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         if old_g != new_g:
             moves.append(Move(name, "grade", f"criterion {gid}", old_g, new_g))
     moves.extend(_display_moves(name, "headline", a.headlines, b.headlines))
+    for cid in sorted(a.ratings.keys() | b.ratings.keys()):
+        old_r, new_r = a.ratings.get(cid), b.ratings.get(cid)
+        before, after = (old_r.label if old_r else None), (new_r.label if new_r else None)
+        if before != after:
+            because = ("score",) if (old_r and old_r.basis == "band") or (new_r and new_r.basis == "band") else ()
+            moves.append(Move(name, "rating", f"criterion {cid}", before, after, because))
+    for oid in sorted(a.overall_ratings.keys() | b.overall_ratings.keys()):
+        old_o, new_o = a.overall_ratings.get(oid), b.overall_ratings.get(oid)
+        if (old_o.rating if old_o else None) != (new_o.rating if new_o else None):
+            moves.append(
+                Move(name, "overall", f"overall rating {oid}", _overall(old_o), _overall(new_o), _why(old_o, new_o))
+            )
     for did in sorted(a.decisions.keys() | b.decisions.keys()):
         od, nd = a.decisions.get(did), b.decisions.get(did)
         old_d = od.label if od is not None else None
@@ -191,6 +218,28 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         if (od.outcome if od is not None else None) != (nd.outcome if nd is not None else None):
             moves.append(Move(name, "decision", f"decision {did}", old_d, new_d))
     return sorted(moves, key=lambda m: (m.inspection, m.target, m.kind))
+
+
+def _overall(rolled: OverallRatingResult | None) -> str | None:
+    """An overall rating as a report shows it: ``Good (25 of 36)``."""
+    if rolled is None:
+        return None
+    total = "no total" if rolled.total is None else f"{rolled.total:g} of {rolled.maximum}"
+    return f"{rolled.label or 'not rated'} ({total})"
+
+
+def _why(old: OverallRatingResult | None, new: OverallRatingResult | None) -> tuple[str, ...]:
+    """Why an overall rating moved: the total, the band limits, or a limiting rule."""
+    if old is None or new is None:
+        return ("overall rating added or removed",)
+    why = []
+    if old.total != new.total:
+        why.append("total")
+    elif old.banded != new.banded:
+        why.append("band limits")
+    old_limits, new_limits = {x.id for x in old.limits}, {x.id for x in new.limits}
+    why += [f"limit {x}" for x in sorted(old_limits ^ new_limits)]
+    return tuple(why)
 
 
 def as_text(result: Impact, old_name: str, new_name: str) -> str:

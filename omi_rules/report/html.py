@@ -26,7 +26,7 @@ import jinja2
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
 from omi_rules.model.results import Result
 from omi_rules.plugins.hookspecs import ReportSection
-from omi_rules.report.tables import NOT_SCORED, summary_tables
+from omi_rules.report.tables import NOT_SCORED, rating_tables, summary_tables
 
 # --------------------------------------------------------------------------- colours
 
@@ -545,5 +545,8 @@ def render_html(scored_result: Result, model: Ruleset, extra_sections: Sequence[
         groups=group_tables(result),
         extra_tool=extra_tool,
         not_scored=NOT_SCORED,
-        extra_sections=list(extra_sections),
+        extra_sections=[
+            *(ReportSection(x.title, [], x.header, x.rows) for x in rating_tables(result)),
+            *extra_sections,
+        ],
     )

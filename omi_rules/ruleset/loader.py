@@ -27,7 +27,18 @@ from omi_rules.ruleset.inherit import find_parent, merge_documents, parent_probl
 from omi_rules.yamlio.reader import PathKey, SourceMap, YamlDocument, load_yaml
 
 MAIN_FILE = "ruleset.yaml"
-LIST_KEYS = ("fields", "scales", "band_sets", "sections", "judgement_rules", "threads", "decisions", "headlines")
+LIST_KEYS = (
+    "fields",
+    "scales",
+    "band_sets",
+    "sections",
+    "judgement_rules",
+    "threads",
+    "decisions",
+    "headlines",
+    "rating_scales",
+    "overall_ratings",
+)
 
 
 @dataclass

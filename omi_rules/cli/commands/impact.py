@@ -22,7 +22,8 @@ from omi_rules.diagnostics import Report
     multiple=True,
     required=True,
     type=click.Path(path_type=Path),
-    help="A case file, or a folder of inspections (repeat for more).",
+    help="A case file, a ratings file (*.ratings.yaml: an inspection replayed from its ratings), or a folder "
+    "of inspections (repeat for more).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
@@ -31,7 +32,8 @@ from omi_rules.diagnostics import Report
 @click.option(
     "--fail-on",
     type=click.Choice(["grade-change", "score-change"]),
-    help="Exit with 1 when a conclusion, grade or decision changes (grade-change) or when anything moves.",
+    help="Exit with 1 when a conclusion, grade, rating, overall rating or decision changes (grade-change) "
+    "or when anything moves.",
 )
 def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
     """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
@@ -65,7 +67,7 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
         for name, why in sorted(result.failed.items()):
             click.echo(f"{name}: not scored {why}", err=True)
     failed = (fail_on == "score-change" and result.moves) or (
-        fail_on == "grade-change" and any(m.kind in ("conclusion", "grade", "decision") for m in result.moves)
+        fail_on == "grade-change" and any(m.kind in impact_module.VERDICTS for m in result.moves)
     )
     sys.exit(1 if failed or result.failed else 0)
 
