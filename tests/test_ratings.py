@@ -503,3 +503,10 @@ def test_the_html_report_of_a_replay_has_the_ratings_and_no_sample(tmp_path: Pat
     html = page.read_text(encoding="utf-8")
     assert "25 of 36" in html and "none: rated from the given ratings alone" in html
     assert "Requires improvement (not counted)" in html
+
+
+def test_diff_names_a_moved_overall_band_limit(tmp_path: Path) -> None:
+    moved = _variant(tmp_path, "        min: 19\n", "        min: 20\n")
+    code, out, _ = run("diff", str(HMIP), str(moved))
+    assert code == 0
+    assert "changed overall rating overall > band good > min: 19.0 -> 20.0" in out

@@ -106,11 +106,16 @@ def _shape(node: Node) -> Any:
 
 def _identified(items: list[Any]) -> bool:
     """Whether a list holds things with ids (matched by id), not plain values (compared whole)."""
-    return bool(items) and all(isinstance(i, dict) and isinstance(i.get("id") or i.get("version"), str) for i in items)
+    return bool(items) and all(isinstance(i, dict) and isinstance(_key_of(i), str) for i in items)
+
+
+def _key_of(item: dict[str, Any]) -> Any:
+    """What identifies an item: its id, a changelog entry's version, an overall band's rating."""
+    return item.get("id") or item.get("version") or item.get("rating")
 
 
 def _item_id(item: dict[str, Any]) -> str:
-    return str(item.get("id") or item.get("version"))
+    return str(_key_of(item))
 
 
 def _diff(a: Any, b: Any, where: tuple[str, ...], out: list[Change], key: str) -> None:
