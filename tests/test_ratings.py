@@ -510,3 +510,38 @@ def test_diff_names_a_moved_overall_band_limit(tmp_path: Path) -> None:
     code, out, _ = run("diff", str(HMIP), str(moved))
     assert code == 0
     assert "changed overall rating overall > band good > min: 19.0 -> 20.0" in out
+
+
+def test_reports_speak_each_methodologys_words(tmp_path: Path) -> None:
+    """OMI's captions come from rulesets/omi-2008 and are unchanged; the youth framework's
+    tables speak of domains and standards and show no domain score (score_published: false)."""
+    nw = ROOT / "examples" / "north-wales-2008"
+    omi = [
+        "score",
+        str(ROOT / "rulesets" / "omi-2008"),
+        str(nw / "cases.csv"),
+        "--judgements",
+        str(nw / "judgements.yaml"),
+    ]
+    code, out, _ = run(*omi)
+    assert code == 0
+    for caption in ("Scores of sections 1-3: 109 cases", "Table 1: grades of the judged criteria", "Table 2: Risk of"):
+        assert caption in out
+    assert "Section 1: Assessment and sentence planning" in out
+    run(*omi, "--format", "html", "--output", str(tmp_path / "omi.html"))
+    html = (tmp_path / "omi.html").read_text(encoding="utf-8")
+    for heading in ("Chart 1: scores of sections 1-3", "Table 1: grades of section 4", "Table 2: threads"):
+        assert f">{heading}</h2>" in html
+    assert "Chart 1 as a table. Scores of sections 1-3" in html
+    youth = ["score", str(HMIP), str(EXAMPLE / "cases.csv"), "--judgements", str(EXAMPLE / "judgements.yaml")]
+    code, out, _ = run(*youth, "--format", "markdown")
+    assert code == 0
+    assert "## Scores of domains 2-3: 70 cases" in out
+    assert "| Standard | Score | Conclusion |" in out
+    assert "Domain 2" not in out and "Section 2" not in out and "Table 1" not in out
+    run(*youth, "--format", "html", "--output", str(tmp_path / "youth.html"))
+    html = (tmp_path / "youth.html").read_text(encoding="utf-8")
+    assert ">Chart: scores of domains 2-3</h2>" in html and "Domain score" not in html
+    code, out, _ = run(*youth, "--format", "json")
+    sections = json.loads(out)["sections"]
+    assert sections["2"]["published"] is False and sections["2"]["score"] is not None

@@ -415,6 +415,7 @@ def score(
         decisions=outcome.decisions,
         headlines=outcome.headlines,
         plugin_sections=plugin_sections,
+        wording=model.wording.model_dump(),
         ratings=outcome.ratings,
         overall_ratings=outcome.overall_ratings,
         by=grouping,

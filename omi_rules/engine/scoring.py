@@ -93,6 +93,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
             score=section_score,
             display=display(section_score, rounding),
             criteria=[c.id for c in section.criteria],
+            published=section.score_published,
         )
     threads: dict[str, ThreadResult] = {}
     for thread in compiled.threads:

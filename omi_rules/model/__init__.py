@@ -68,6 +68,7 @@ from omi_rules.model.ruleset import (
     ThreadSelection,
     VersionRange,
     Weights,
+    Wording,
 )
 
 __all__ = [
@@ -126,4 +127,5 @@ __all__ = [
     "ThreadSelection",
     "VersionRange",
     "Weights",
+    "Wording",
 ]

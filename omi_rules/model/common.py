@@ -193,3 +193,27 @@ CaseField = Annotated[
     EnumField | BoolField | IntField | NumberField | DateField | StringField,
     Field(discriminator="type"),
 ]
+
+
+class Wording(_Model):
+    """The methodology's own words for its levels, and the labels of its report's tables.
+
+    Reports build every caption from these and the ruleset's section ids, so no inspectorate's
+    wording is built in: OMI's rulesets say `Section` and label Chart 1, Table 1 and Table 2
+    ("Scores of sections 1-3"); HMI Probation's youth framework says `Domain`, `Standard` and
+    `Key question` and numbers no tables."""
+
+    section: Text = "Section"
+    """What a section is called, as a row label begins: `Section`, `Domain`."""
+    sections: Text | None = None
+    """The plural, if not the singular with an `s`."""
+    criterion: Text = "Criterion"
+    """What a criterion is called (a column heading): `Criterion`, `Standard`."""
+    question: Text = "Question"
+    """What a question is called: `Question`, `Key question`."""
+    chart_label: Text = "Chart"
+    """The label of the HTML report's bar chart, e.g. `Chart 1`."""
+    grades_label: Text | None = None
+    """A label for the table of judged criteria's grades, e.g. `Table 1`."""
+    threads_label: Text | None = None
+    """A label for the table of thread scores, e.g. `Table 2`."""

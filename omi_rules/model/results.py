@@ -67,6 +67,8 @@ class SectionResult(_Model):
     score: float | None
     display: str | None
     criteria: list[str]
+    published: bool = True
+    """Whether reports show the section's score (the ruleset's `score_published`)."""
 
 
 class ThreadResult(_Model):
@@ -248,6 +250,8 @@ class Result(_Model):
     """Headline scores, by id."""
     plugin_sections: dict[str, PluginSectionResult]
     """Sections scored by plugins' section kinds, by section id."""
+    wording: dict[str, str | None] = Field(default_factory=dict)
+    """The methodology's words for its levels and report captions (the ruleset's `wording`)."""
     ratings: dict[str, RatingResult] = Field(default_factory=dict)
     """Ratings of the criteria that have a rating scale, by criterion id."""
     overall_ratings: dict[str, OverallRatingResult] = Field(default_factory=dict)

@@ -87,6 +87,9 @@ from omi_rules.model.common import (
     VersionRange as VersionRange,
 )
 from omi_rules.model.common import (
+    Wording as Wording,
+)
+from omi_rules.model.common import (
     _FieldBase as _FieldBase,
 )
 from omi_rules.model.common import (
@@ -254,6 +257,9 @@ class CaseSampleSection(_Model):
     """Default band set for the section's criteria."""
     criteria: list[CaseCriterion] = Field(min_length=1)
     """The general criteria of the section."""
+    score_published: bool = True
+    """Whether reports show the section's score (the mean of its criteria). OMI publishes it;
+    HMI Probation publishes ratings per standard, and no domain score."""
     source: Source
     """Where the section and its scoring are defined."""
 
@@ -572,3 +578,5 @@ class Ruleset(_RulesetContent):
     """What the case sample must contain."""
     case_data: CaseDataRules = Field(default_factory=CaseDataRules)
     """How strictly case data is checked before scoring."""
+    wording: Wording = Field(default_factory=Wording)
+    """The methodology's words for its levels and report captions."""

@@ -26,7 +26,17 @@ import jinja2
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
 from omi_rules.model.results import Result
 from omi_rules.plugins.hookspecs import ReportSection
-from omi_rules.report.tables import NOT_SCORED, rating_tables, summary_tables
+from omi_rules.report.tables import (
+    NOT_SCORED,
+    case_scores_caption,
+    case_sections_named,
+    labelled,
+    plural,
+    rating_tables,
+    span,
+    summary_tables,
+    words,
+)
 
 # --------------------------------------------------------------------------- colours
 
@@ -253,6 +263,7 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
     stagger = any(line.label_dy for line in lines)
     plot_top = AXIS_HEIGHT + (AXIS_SIZE + 1 if stagger else 0)
     bars: list[Bar] = []
+    w = words(result)
     y = plot_top + 4
     for section in result.sections.values():
         for cid in section.criteria:
@@ -266,9 +277,11 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
             band_label = c.band.label if c.band else None
             bars.append(_bar("criterion", cid, f"{c.id} {c.title}", c.score, c.display, band_label, fill, y, own))
             y += ROW_HEIGHT
-        title = f"Section {section.id}: {section.title}"
-        bars.append(_bar("section", section.id, title, section.score, section.display, None, SECTION_FILL, y))
-        y += ROW_HEIGHT + SECTION_GAP
+        if section.published:
+            title = f"{w.section} {section.id}: {section.title}"
+            bars.append(_bar("section", section.id, title, section.score, section.display, None, SECTION_FILL, y))
+            y += ROW_HEIGHT
+        y += SECTION_GAP
     plot_bottom = y - SECTION_GAP
     zones: list[BandZone] = []
     legend: list[LegendEntry] = []
@@ -277,7 +290,9 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
         for band in sorted(main_set.bands, key=lambda b: b.min, reverse=True):
             zones.append(BandZone(band.id, band.label, _x(band.min), _x(band.max) - _x(band.min), colours[band.id]))
             legend.append(LegendEntry(band.label, _range_text(main_set, band.min, band.max), colours[band.id]))
-    legend.append(LegendEntry("Section score", "sections have a score but no conclusion", SECTION_FILL))
+    if any(s.published for s in result.sections.values()):
+        noun = plural(w).lower()
+        legend.append(LegendEntry(f"{w.section} score", f"{noun} have a score but no conclusion", SECTION_FILL))
     axis = (LimitLine(0.0, _x(0.0), "0%", 0.0), LimitLine(100.0, _x(100.0), "100%", 0.0))
     height = plot_bottom + AXIS_HEIGHT - 6 + (AXIS_SIZE + 1 if stagger else 0)
     chart = Chart(
@@ -291,7 +306,7 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
         lines=lines,
         zones=tuple(zones),
         axis=axis,
-        title="Chart 1: scores of the criteria and sections of sections 1-3",
+        title=f"{w.chart_label}: scores of the criteria and {plural(w).lower()} of {case_sections_named(result)}",
         desc=_describe(result, main_set, bars),
     )
     return chart, legend
@@ -376,11 +391,13 @@ class HtmlTable:
     note: str | None = None
 
 
-def _table(caption: str, header: list[str], rows: list[list[str]], classes: list[str]) -> HtmlTable:
+def _table(
+    caption: str, header: list[str], rows: list[list[str]], classes: list[str], emphasised: tuple[int, ...] = ()
+) -> HtmlTable:
     return HtmlTable(
         caption=caption,
         header=tuple(header),
-        rows=tuple(Row(r[0], tuple(r[1:]), r[0].startswith("Section ")) for r in rows),
+        rows=tuple(Row(r[0], tuple(r[1:]), k in emphasised) for k, r in enumerate(rows)),
         classes=tuple(classes),
     )
 
@@ -389,7 +406,8 @@ def chart_table(result: Result) -> HtmlTable:
     """Chart 1 as a table: the same rows the terminal and Markdown renderings print (taken from
     ``summary_tables`` on the result without its groups, which get their own table)."""
     first = summary_tables(result.model_copy(update={"by": None}))[0]
-    return _table(f"Chart 1 as a table. {first.title}", first.header, first.rows, ["", "num", "nowrap"])
+    caption = f"{words(result).chart_label} as a table. {first.title}"
+    return _table(caption, first.header, first.rows, ["", "num", "nowrap"], first.emphasised)
 
 
 def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
@@ -403,7 +421,7 @@ def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
     titles = [s.title for s in model.sections if isinstance(s, JudgementSection)]
     where = f" ({', '.join(titles)})" if titles else ""
     return _table(
-        f"Table 1: grades of the judged criteria{where}",
+        labelled(words(result).grades_label, f"grades of the judged criteria{where}"),
         ["Criterion", "Grade", "Specific criteria judged"],
         rows,
         ["", "nowrap", ""],
@@ -422,7 +440,7 @@ def threads_table(result: Result) -> HtmlTable | None:
         if banded:
             row.append(t.band.label if t.band else "-")
         rows.append(row)
-    return _table("Table 2: thread scores", header, rows, ["", "num", "nowrap"])
+    return _table(labelled(words(result).threads_label, "thread scores"), header, rows, ["", "num", "nowrap"])
 
 
 def group_tables(result: Result) -> list[HtmlTable]:
@@ -430,7 +448,9 @@ def group_tables(result: Result) -> list[HtmlTable]:
     if result.by is None:
         return []
     by = result.by
-    header = ["Criterion", f"All cases ({result.cases})"] + [
+    w = words(result)
+    emphasised: list[int] = []
+    header = [w.criterion, f"All cases ({result.cases})"] + [
         f"{by.field} = {g.value} ({g.scores.cases}\u00a0{'case' if g.scores.cases == 1 else 'cases'})"
         for g in by.groups
     ]
@@ -446,11 +466,13 @@ def group_tables(result: Result) -> list[HtmlTable]:
             rows.append(
                 [f"{c.id} {c.title}", show(c.display)] + [show(g.scores.criteria[cid].display) for g in by.groups]
             )
-        rows.append(
-            [f"Section {section.id}: {section.title}", show(section.display)]
-            + [show(g.scores.sections[section.id].display) for g in by.groups]
-        )
-    tables = [_table(f"Scores of sections 1-3 by {by.field}", header, rows, numeric)]
+        if section.published:
+            emphasised.append(len(rows))
+            rows.append(
+                [f"{w.section} {section.id}: {section.title}", show(section.display)]
+                + [show(g.scores.sections[section.id].display) for g in by.groups]
+            )
+    tables = [_table(f"{case_scores_caption(result)} by {by.field}", header, rows, numeric, tuple(emphasised))]
     if result.threads:
         thread_rows = [
             [t.title, show(t.display)] + [show(g.scores.threads[t.id].display) for g in by.groups]
@@ -499,7 +521,7 @@ def conclusions(result: Result, model: Ruleset) -> list[SectionConclusions]:
                     note=c.note,
                 )
             )
-        out.append(SectionConclusions(f"Section {section.id}: {section.title}", tuple(items)))
+        out.append(SectionConclusions(f"{words(result).section} {section.id}: {section.title}", tuple(items)))
     return out
 
 
@@ -544,9 +566,23 @@ def render_html(scored_result: Result, model: Ruleset, extra_sections: Sequence[
         threads=threads_table(result),
         groups=group_tables(result),
         extra_tool=extra_tool,
+        headings=_headings(result, model),
         not_scored=NOT_SCORED,
         extra_sections=[
             *(ReportSection(x.title, [], x.header, x.rows) for x in rating_tables(result)),
             *extra_sections,
         ],
     )
+
+
+def _headings(result: Result, model: Ruleset) -> dict[str, str]:
+    """The page's headings in the ruleset's words: OMI's read ``Chart 1: scores of sections
+    1-3``, ``Table 1: grades of section 4``, ``Table 2: threads``."""
+    w = words(result)
+    judged = [s.id for s in model.sections if isinstance(s, JudgementSection)]
+    noun = (w.section if len(judged) == 1 else plural(w)).lower()
+    return {
+        "chart": f"{w.chart_label}: scores of {case_sections_named(result)}",
+        "grades": labelled(w.grades_label, f"grades of {noun} {span(judged)}"),
+        "threads": labelled(w.threads_label, "threads"),
+    }

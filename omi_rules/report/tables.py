@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from omi_rules.model import Wording
 from omi_rules.model.results import RatingResult, Result, Scores
 from omi_rules.plugins.hookspecs import ReportSection
 
@@ -17,6 +18,43 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     note: str | None = None
+    emphasised: tuple[int, ...] = ()
+    """Rows printed in bold: a section's score under its criteria."""
+
+
+def words(result: Result) -> Wording:
+    """The ruleset's wording as the result recorded it (defaults for what it does not give)."""
+    return Wording.model_validate({k: v for k, v in result.wording.items() if v is not None})
+
+
+def plural(w: Wording) -> str:
+    return w.sections or f"{w.section}s"
+
+
+def span(ids: list[str]) -> str:
+    """Section ids as a report writes them: ``1-3`` for a run of numbers, else a list."""
+    numbers = [int(i) for i in ids if i.isdigit()]
+    if len(ids) > 1 and len(numbers) == len(ids) and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{ids[0]}-{ids[-1]}"
+    return ", ".join(ids)
+
+
+def labelled(label: str | None, text: str) -> str:
+    """``Table 1: grades of ...`` with a label, ``Grades of ...`` without."""
+    return f"{label}: {text}" if label else text[:1].upper() + text[1:]
+
+
+def case_sections_named(result: Result) -> str:
+    """The case-sample sections in the ruleset's words: ``sections 1-3`` (OMI), ``domains 2-3``."""
+    w = words(result)
+    ids = list(result.sections)
+    noun = w.section if len(ids) == 1 else plural(w)
+    return f"{noun.lower()} {span(ids)}"
+
+
+def case_scores_caption(result: Result) -> str:
+    """``Scores of sections 1-3`` (OMI), ``Scores of domains 2-3`` ..."""
+    return f"Scores of {case_sections_named(result)}"
 
 
 def _score(display: str | None) -> str:
@@ -26,26 +64,31 @@ def _score(display: str | None) -> str:
 def summary_tables(result: Result) -> list[Table]:
     """Chart 1 (as a table), Table 1, Table 2 and the decisions, as the report has them."""
     tables: list[Table] = []
+    w = words(result)
     groups = result.by.groups if result.by else []
-    header = ["Criterion", "Score", "Conclusion"] + [f"{result.by.field} = {g.value}" for g in groups if result.by]
+    header = [w.criterion, "Score", "Conclusion"] + [f"{result.by.field} = {g.value}" for g in groups if result.by]
     rows: list[list[str]] = []
+    emphasised: list[int] = []
     for section in result.sections.values():
         for cid in section.criteria:
             c = result.criteria[cid]
             row = [f"{c.id} {c.title}", _score(c.display), c.band.label if c.band else "-"]
             row += [_score(_group_criterion(g.scores, cid)) for g in groups]
             rows.append(row)
-        row = [f"Section {section.id}: {section.title}", _score(section.display), ""]
-        row += [_score(g.scores.sections[section.id].display) for g in groups]
-        rows.append(row)
+        if section.published:
+            row = [f"{w.section} {section.id}: {section.title}", _score(section.display), ""]
+            row += [_score(g.scores.sections[section.id].display) for g in groups]
+            emphasised.append(len(rows))
+            rows.append(row)
     where = f" (cases where {result.where})" if result.where else ""
     if result.sections:  # a ruleset of plugin sections only has no case-sample scores to show
-        tables.append(Table(f"Scores of sections 1-3{where}: {result.cases} cases", header, rows))
+        caption = f"{case_scores_caption(result)}{where}: {result.cases} cases"
+        tables.append(Table(caption, header, rows, emphasised=tuple(emphasised)))
     if result.grades:
         tables.append(
             Table(
-                "Table 1: grades of the judged criteria",
-                ["Criterion", "Grade"],
+                labelled(w.grades_label, "grades of the judged criteria"),
+                [w.criterion, "Grade"],
                 [[f"{g.id} {g.title}", g.grade.label if g.grade else "not graded"] for g in result.grades.values()],
             )
         )
@@ -53,7 +96,7 @@ def summary_tables(result: Result) -> list[Table]:
         row = [thread.title, _score(thread.display)] + [_score(g.scores.threads[thread.id].display) for g in groups]
         tables.append(
             Table(
-                f"Table 2: {thread.title}",
+                f"{w.threads_label}: {thread.title}" if w.threads_label else thread.title,
                 ["Thread", "Score"] + header[3:],
                 [row],
             )
@@ -107,7 +150,7 @@ def rating_tables(result: Result) -> list[Table]:
             note = " (not counted)" if r.id in excluded and r.id not in counted else ""
             points = "" if r.points is None else str(r.points)
             rows.append([f"{r.id} {r.title}", (r.label or "not rated") + note, points, _rating_basis(r)])
-        tables.append(Table("Ratings", ["Criterion", "Rating", "Points", "How"], rows))
+        tables.append(Table("Ratings", [words(result).criterion, "Rating", "Points", "How"], rows))
     for o in result.overall_ratings.values():
         total = "-" if o.total is None else f"{o.total:g} of {o.maximum}" + (" (rescaled)" if o.rescaled else "")
         how = []

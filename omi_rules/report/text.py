@@ -33,9 +33,8 @@ def terminal(
             rich.add_column(
                 name, justify="left" if index == 0 else "right" if "Score" in name or "=" in name else "left"
             )
-        for row in table.rows:
-            bold = row[0].startswith("Section ")
-            rich.add_row(*row, style="bold" if bold else None)
+        for index, row in enumerate(table.rows):
+            rich.add_row(*row, style="bold" if index in table.emphasised else None)
         console.print(rich)
     for extra in extra_sections:
         console.print()
@@ -61,8 +60,8 @@ def markdown(result: Result, extra_sections: Sequence[ReportSection] = ()) -> st
         lines.append("")
         lines.append("| " + " | ".join(table.header) + " |")
         lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(table.header))) + "|")
-        for row in table.rows:
-            cells = [f"**{c}**" if row[0].startswith("Section ") and c else c for c in row]
+        for index, row in enumerate(table.rows):
+            cells = [f"**{c}**" if index in table.emphasised and c else c for c in row]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines.append("")
     for extra in extra_sections:
