@@ -476,7 +476,9 @@ def test_the_handbook_states_the_roll_up_and_the_limiting_rules_in_plain_english
     assert "| 19-30 | Good |" in out and "| 31-36 | Outstanding |" in out and "| 0-6 | Inadequate |" in out
     assert "Levels, best first: Outstanding (3 points); Good (2 points); Requires improvement (1 point)" in out
     limit_row = next(line for line in out.splitlines() if line.startswith("| An Inadequate court planning"))
-    assert "the rating of 2.2 is inadequate" in limit_row and limit_row.endswith("| Requires improvement |")
+    assert "the rating of standard 2.2 (Planning) is inadequate" in limit_row and limit_row.endswith(
+        "| Requires improvement |"
+    )
     code, html, _ = run("docs", str(folder))
     assert code == 0 and 'id="overall-rating-overall"' in html and "Limiting rules, applied in order" in html
 
@@ -485,7 +487,7 @@ def test_explain_shows_the_roll_up_and_a_rating_and_json_describes_only_the_aggr
     cases, judgements = str(EXAMPLE / "cases.csv"), str(EXAMPLE / "judgements.yaml")
     code, out, _ = run("explain", str(HMIP), cases, "overall", "--judgements", judgements)
     assert code == 0
-    assert "12 criteria: 2+2+3+1+2+1+1+2+2+2+2+2 = 22 of 36 -> good" in out
+    assert "12 standards: 2+2+3+1+2+1+1+2+2+2+2+2 = 22 of 36 -> Good (19-30)" in out
     assert "not counted: 4.1" in out
     code, out, _ = run("explain", str(HMIP), cases, "2.2", "--judgements", judgements)
     assert "score = minimum (the lowest proportion of any judged question" in out

@@ -18,9 +18,11 @@ from omi_rules.conditions.types import (
     DateT,
     EnumT,
     Env,
+    Function,
     ListT,
     LiteralStrT,
     NumberT,
+    SelectionT,
     StringT,
     Type,
 )
@@ -46,7 +48,10 @@ class Checked:
     root: n.Node
     types: dict[int, Type]
     calls: set[tuple[str, str]] = field(default_factory=set)
+    """Every (function, id) the condition reads, the members of its selections included."""
     names: set[str] = field(default_factory=set)
+    selections: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """The members each selecting call (by node id) reads, in ruleset order."""
 
     def type_of(self, node: n.Node) -> Type:
         return self.types[id(node)]
@@ -75,10 +80,12 @@ def compile_condition(text: str, env: Env) -> Checked | list[ExprError]:
         )
     if checker.errors:
         return checker.errors
-    return Checked(text, tree, checker.types, checker.calls, checker.names)
+    return Checked(text, tree, checker.types, checker.calls, checker.names, checker.selections)
 
 
 def _bool_hint(t: Type) -> str | None:
+    if isinstance(t, SelectionT):
+        return "reduce it to one value: all(...), any(...) or count(...) >= 1 around a comparison"
     if isinstance(t, EnumT) and t.values:
         return f"compare it with a value, e.g. ... == '{t.values[0]}'"
     if isinstance(t, NumberT):
@@ -94,6 +101,7 @@ class _Checker:
         self.types: dict[int, Type] = {}
         self.calls: set[tuple[str, str]] = set()
         self.names: set[str] = set()
+        self.selections: dict[int, tuple[str, ...]] = {}
 
     def error(self, code: str, message: str, node: n.Node, hint: str | None = None) -> None:
         self.errors.append(ExprError(code, message, node.start, node.end, hint))
@@ -117,6 +125,8 @@ class _Checker:
             return self.name(node)
         if isinstance(node, n.Call):
             return self.call(node)
+        if isinstance(node, n.Aggregate):
+            return self.aggregate(node)
         if isinstance(node, n.Not):
             self.expect_bool(node.operand, "'not'")
             return BoolT()
@@ -130,7 +140,8 @@ class _Checker:
             for operand in operands:
                 t = self.check(operand)
                 if t is not None and not isinstance(t, NumberT):
-                    self.error("C005", f"arithmetic needs numbers, but this is {t}", operand)
+                    hint = "add the members up first: sum(...)" if isinstance(t, SelectionT) else None
+                    self.error("C005", f"arithmetic needs numbers, but this is {t}", operand, hint)
                     ok = False
             return NumberT() if ok else None
         if isinstance(node, n.Compare):
@@ -173,20 +184,131 @@ class _Checker:
         fn = self.env.functions.get(node.func)
         if fn is None:
             available = sorted(self.env.functions)
-            hint = did_you_mean(node.func, set(available)) or (
-                f"functions you can use here: {', '.join(available)}" if available else "no functions can be used here"
-            )
+            if node.func in self.env.names:
+                hint = f"'{node.func}' is a name, not a function: use it without brackets"
+            else:
+                hint = did_you_mean(node.func, set(available)) or (
+                    f"functions you can use here: {', '.join(available)}"
+                    if available
+                    else "no functions can be used here"
+                )
             self.error("C010", f"unknown function '{node.func}'", node, hint)
             return None
+        if node.items is not None or (fn.groups and node.arg in fn.groups and node.arg not in (fn.ids or ())):
+            return self.selection(node, fn)
         if fn.ids is not None and node.arg not in fn.ids:
-            ids = sorted(fn.ids)
-            listed = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
-            arg_hint = did_you_mean(node.arg, set(ids)) or (f"known: {listed}" if ids else f"no {fn.kind} exists")
-            arg_node = n.Const(node.arg_start, node.arg_end, node.arg)
-            self.error("C006", f"unknown {fn.kind} '{node.arg}' in {node.func}()", arg_node, arg_hint)
+            self.unknown_id(node, fn, node.arg, node.arg_start, node.arg_end)
             return None
         self.calls.add((node.func, node.arg))
         return fn.returns(node.arg)
+
+    def unknown_id(self, node: n.Call, fn: Function, arg: str, start: int, end: int) -> None:
+        ids = sorted(fn.ids or ())
+        known = set(ids) | set(fn.groups or {})
+        listed = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+        hint = did_you_mean(arg, known)
+        if hint is None and ":" in arg and fn.groups:
+            groups = sorted(fn.groups)
+            hint = "groups you can select: " + ", ".join(groups[:10]) + (", ..." if len(groups) > 10 else "")
+        if hint is None:
+            hint = f"known: {listed}" if ids else f"no {fn.kind} exists"
+        what = "group" if ":" in arg and fn.groups is not None else fn.kind
+        self.error("C006", f"unknown {what} '{arg}' in {node.func}()", n.Const(start, end, arg), hint)
+
+    def selection(self, node: n.Call, fn: Function) -> Type | None:
+        """``rating('section:2')``, ``points(['2.1', '2.2'])``: the values of several members."""
+        if fn.groups is None:
+            self.error(
+                "C010",
+                f"{node.func}() takes one {fn.kind} id, not a list",
+                n.Const(node.arg_start, node.arg_end, node.arg),
+                f"e.g. {node.func}('{sorted(fn.ids)[0] if fn.ids else '...'}')",
+            )
+            return None
+        if node.items is None:
+            members = fn.groups[node.arg]
+        else:
+            if not node.items:
+                self.error("C005", f"the list given to {node.func}() is empty", node)
+                return None
+            unknown = [item for item in node.items if fn.ids is not None and item not in fn.ids]
+            for item in unknown:
+                offset = self.text.find(f"{item}", node.arg_start, node.arg_end)
+                start = offset if offset >= 0 else node.arg_start
+                self.unknown_id(node, fn, item, start, start + len(item) if offset >= 0 else node.arg_end)
+            if unknown:
+                return None
+            members = tuple(dict.fromkeys(node.items))
+        types = [fn.returns(member) for member in members]
+        first = types[0]
+        if not isinstance(first, BoolT | NumberT | EnumT | DateT | StringT) or any(
+            not self.same_kind(first, t) for t in types[1:]
+        ):
+            self.error(
+                "C005",
+                f"the members of this selection do not hold the same kind of value ({first} and others)",
+                node,
+                "select members rated on one scale",
+            )
+            return None
+        if isinstance(first, NumberT) and not all(isinstance(t, NumberT) and t.integer for t in types):
+            first = NumberT()
+        if isinstance(first, EnumT):  # named as written, for messages
+            first = EnumT(self.text[node.start : node.end], first.values, first.ordered)
+        for member in members:
+            self.calls.add((node.func, member))
+        self.selections[id(node)] = members
+        return SelectionT(first, members)
+
+    def aggregate(self, node: n.Aggregate) -> Type | None:
+        """``count(...)``, ``sum(...)``, ``min(...)``...: a selection reduced to one value."""
+        if not any(fn.groups is not None for fn in self.env.functions.values()):
+            available = sorted(self.env.functions)
+            hint = did_you_mean(node.func, set(available)) or (
+                f"functions you can use here: {', '.join(available)}" if available else "no functions can be used here"
+            )
+            self.error(
+                "C010",
+                f"{node.func}() is not available in a {self.env.context}: it reduces a selection of criteria, "
+                "which only decisions and limiting rules have",
+                node,
+                hint,
+            )
+            return None
+        errors = len(self.errors)
+        t = self.check(node.operand)
+        if t is None or len(self.errors) > errors:  # already reported inside
+            return None
+        example = f"{node.func}({n.AGGREGATES[node.func]})"
+        if not isinstance(t, SelectionT):
+            self.error(
+                "C005", f"{node.func}() needs a selection of values, but this is {t}", node.operand, f"e.g. {example}"
+            )
+            return None
+        item = t.item
+        if node.func in ("count", "all", "any"):
+            if not isinstance(item, BoolT):
+                self.error(
+                    "C005",
+                    f"{node.func}() needs a comparison of each member, but this is {t}",
+                    node.operand,
+                    f"e.g. {example}",
+                )
+                return None
+            return NumberT(integer=True) if node.func == "count" else BoolT()
+        if node.func in ("sum", "mean"):
+            if not isinstance(item, NumberT):
+                self.error("C005", f"{node.func}() needs numbers, but this is {t}", node.operand, f"e.g. {example}")
+                return None
+            return NumberT(integer=item.integer and node.func == "sum")
+        if isinstance(item, NumberT):
+            return item
+        if isinstance(item, EnumT) and item.ordered:
+            return EnumT(self.text[node.start : node.end], item.values, ordered=True)
+        self.error(
+            "C005", f"{node.func}() needs numbers or ordered values, but this is {t}", node.operand, f"e.g. {example}"
+        )
+        return None
 
     def expect_bool(self, node: n.Node, where: str) -> None:
         t = self.check(node)
@@ -199,6 +321,8 @@ class _Checker:
         if left is None or right is None:
             return BoolT()
         op = node.op
+        if isinstance(left, SelectionT) or isinstance(right, SelectionT):
+            return self.compare_members(node, left, right)
         if op in ("in", "not in"):
             if not isinstance(node.right, n.ListLit):
                 self.error("C005", f"'{op}' needs a list on its right, e.g. ['a', 'b']", node.right)
@@ -230,6 +354,32 @@ class _Checker:
             return BoolT()
         self.check_order(op, left, node)
         return BoolT()
+
+    def compare_members(self, node: n.Compare, left: Type, right: Type) -> Type | None:
+        """A selection compared with one fixed value, member by member: a selection of
+        true/false values for ``count``, ``all`` or ``any``."""
+        selection, other = (left, node.right) if isinstance(left, SelectionT) else (right, node.left)
+        assert isinstance(selection, SelectionT)
+        if node.op in ("in", "not in"):
+            if not (isinstance(left, SelectionT) and isinstance(node.right, n.ListLit)):
+                self.error("C005", f"'{node.op}' needs the selection on its left and a list on its right", node)
+                return None
+            if not node.right.items:
+                self.error("C005", f"the list after '{node.op}' is empty", node.right)
+            ok = all([self.check_literal(selection.item, item) for item in node.right.items])
+            return SelectionT(BoolT(), selection.ids) if ok else None
+        if not isinstance(other, n.Const):
+            self.error(
+                "C005",
+                "a selection can only be compared with one fixed value, member by member",
+                node,
+                "e.g. count(rating('section:2') == 'inadequate') >= 1, or compare min(...) / max(...) of it",
+            )
+            return None
+        if not self.check_literal(selection.item, other):
+            return None
+        self.check_order(node.op, selection.item, node)
+        return SelectionT(BoolT(), selection.ids)
 
     @staticmethod
     def same_kind(a: Type, b: Type) -> bool:

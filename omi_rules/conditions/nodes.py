@@ -44,12 +44,36 @@ class Name(Node):
 
 @dataclass(frozen=True, eq=False)
 class Call(Node):
-    """A registered function applied to one quoted id, e.g. ``answer('1.2.3')``."""
+    """A registered function applied to one quoted id, e.g. ``answer('1.2.3')``, or to a list
+    of ids (``items``; ``arg`` is then the list as written), e.g. ``points(['2.1', '2.2'])``."""
 
     func: str
     arg: str
     arg_start: int
     arg_end: int
+    items: tuple[str, ...] | None = None
+
+
+AGGREGATES = {
+    "count": "rating('section:2') == 'inadequate'",
+    "sum": "points('section:2')",
+    "min": "rating('section:2')",
+    "max": "criterion('section:1')",
+    "mean": "criterion('section:1')",
+    "all": "rating('section:2') >= 'good'",
+    "any": "rating('section:2') == 'inadequate'",
+}
+"""The functions that reduce a selection to one value (their argument is an expression), each
+with an example argument for messages."""
+
+
+@dataclass(frozen=True, eq=False)
+class Aggregate(Node):
+    """``count(...)``, ``sum(...)``, ``min(...)``... over a selection, e.g.
+    ``count(rating('section:2') == 'inadequate')``."""
+
+    func: str
+    operand: Node
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +114,7 @@ class Neg(Node):
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-expressions of ``node`` (used by walkers that need no per-type code)."""
-    if isinstance(node, Not | Neg):
+    if isinstance(node, Not | Neg | Aggregate):
         return (node.operand,)
     if isinstance(node, BoolOp):
         return node.operands

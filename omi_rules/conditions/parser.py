@@ -208,7 +208,7 @@ class _Translator:
                 items.append(translated)
             return n.ListLit(start, end, tuple(items))
         if isinstance(node, ast.Call):
-            return self.call(node, start, end)
+            return self.call(node, start, end, d)
         what = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
         if isinstance(node, ast.Attribute):
             dot = self.flat.find(".", self.span(node.value)[1])
@@ -249,7 +249,7 @@ class _Translator:
         start, end = self.span(node)
         return n.BoolOp(start, end, "and", tuple(parts))
 
-    def call(self, node: ast.Call, start: int, end: int) -> n.Call:
+    def call(self, node: ast.Call, start: int, end: int, depth: int) -> n.Call | n.Aggregate:
         if isinstance(node.func, ast.Attribute):
             dot = self.flat.find(".", self.span(node.func.value)[1])
             raise _Refused(
@@ -257,12 +257,20 @@ class _Translator:
             )
         if not isinstance(node.func, ast.Name):
             raise self.refuse(node.func, "C002", "only named functions can be called, e.g. answer('1.2.3')")
+        name = node.func.id
+        if name in n.AGGREGATES:
+            if node.keywords or len(node.args) != 1:
+                raise self.refuse(node, "C010", f"{name}() takes one selection, e.g. {name}({n.AGGREGATES[name]})")
+            return n.Aggregate(start, end, name, self.translate(node.args[0], depth))
         if node.keywords or len(node.args) != 1:
-            raise self.refuse(
-                node, "C010", f"{node.func.id}() takes exactly one quoted id, e.g. {node.func.id}('1.2.3')"
-            )
+            raise self.refuse(node, "C010", f"{name}() takes exactly one quoted id, e.g. {name}('1.2.3')")
         arg = node.args[0]
-        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            raise self.refuse(arg, "C010", f"the argument of {node.func.id}() must be an id in quotes")
         arg_start, arg_end = self.span(arg)
-        return n.Call(start, end, node.func.id, arg.value, arg_start, arg_end)
+        if isinstance(arg, ast.List | ast.Tuple):
+            ids = [item.value for item in arg.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+            if len(ids) != len(arg.elts):
+                raise self.refuse(arg, "C010", f"a list given to {name}() may only hold ids in quotes")
+            return n.Call(start, end, name, self.flat[arg_start:arg_end], arg_start, arg_end, tuple(ids))
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            raise self.refuse(arg, "C010", f"the argument of {name}() must be an id in quotes")
+        return n.Call(start, end, name, arg.value, arg_start, arg_end)

@@ -15,7 +15,7 @@ from typing import Any
 
 from omi_rules.conditions import nodes as n
 from omi_rules.conditions.checker import Checked
-from omi_rules.conditions.types import BoolT, DateT, EnumT, NumberT, Type
+from omi_rules.conditions.types import BoolT, DateT, EnumT, NumberT, SelectionT, Type
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,12 @@ class _RowEvaluator:
         if isinstance(node, n.Name):
             return self.row.values.get(node.id)
         if isinstance(node, n.Call):
+            members = self.checked.selections.get(id(node))
+            if members is not None:
+                return [self.row.calls.get((node.func, member)) for member in members]
             return self.row.calls.get((node.func, node.arg))
+        if isinstance(node, n.Aggregate):
+            return self.aggregate(node, depth)
         if isinstance(node, n.Not):
             return not self.truth(node.operand, d)
         if isinstance(node, n.BoolOp):
@@ -109,22 +114,72 @@ class _RowEvaluator:
             return left * right
         return None if right == 0 else left / right
 
-    def compare(self, node: n.Compare, depth: int) -> bool:
+    def aggregate(self, node: n.Aggregate, depth: int) -> Any:
+        """A selection reduced to one value. ``count``/``all``/``any`` read each member's
+        comparison (an empty member's is false); ``sum``/``mean``/``min``/``max`` are empty when
+        any member is empty, so a missing rating never passes for a lower or higher one."""
+        values: list[Any] = self.value(node.operand, depth + 1)
+        if node.func == "count":
+            return sum(1 for v in values if v is True)
+        if node.func == "all":
+            return all(v is True for v in values)
+        if node.func == "any":
+            return any(v is True for v in values)
+        if any(v is None for v in values):
+            return None
+        t = self.checked.type_of(node.operand)
+        assert isinstance(t, SelectionT)
+        if isinstance(t.item, EnumT):
+            keys = [_key(t.item, v) for v in values]
+            if any(k is None for k in keys):
+                return None
+            pick = min(range(len(values)), key=keys.__getitem__) if node.func == "min" else None
+            if pick is None:
+                pick = max(range(len(values)), key=keys.__getitem__)
+            return values[pick]
+        numbers = [float(v) for v in values]
+        if node.func == "sum":
+            return sum(numbers)
+        if node.func == "mean":
+            return sum(numbers) / len(numbers)
+        return min(numbers) if node.func == "min" else max(numbers)
+
+    def compare(self, node: n.Compare, depth: int) -> Any:
         d = depth + 1
         left_const = isinstance(node.left, n.Const)
-        t = self.checked.type_of(node.right if left_const else node.left)
+        typed = node.right if left_const else node.left
+        t = self.checked.type_of(typed)
+        if isinstance(t, SelectionT):  # member by member against one fixed value
+            members: list[Any] = self.value(typed, d)
+            fixed = node.left if left_const else node.right
+            return [self.compare_values(node, t.item, fixed, v, left_const) for v in members]
         if node.op in ("in", "not in"):
             assert isinstance(node.right, n.ListLit)
-            value = self.value(node.left, d)
-            if value is None:
-                return False
-            key = _key(t, value)
-            if key is None:
-                return False
-            hit = key in [_key(t, item.value) for item in node.right.items]
-            return hit if node.op == "in" else not hit
-        left = self.value(node.left, d)
-        right = self.value(node.right, d)
+            return self.is_in(node, t, self.value(node.left, d))
+        return self.compare_values(node, t, None, None, left_const, depth)
+
+    def is_in(self, node: n.Compare, t: Type, value: Any) -> bool:
+        assert isinstance(node.right, n.ListLit)
+        if value is None:
+            return False
+        key = _key(t, value)
+        if key is None:
+            return False
+        hit = key in [_key(t, item.value) for item in node.right.items]
+        return hit if node.op == "in" else not hit
+
+    def compare_values(
+        self, node: n.Compare, t: Type, fixed: n.Node | None, member: Any, left_const: bool, depth: int = 0
+    ) -> bool:
+        """One comparison; with ``fixed`` set, of one selection ``member`` with that literal."""
+        if fixed is not None:
+            if node.op in ("in", "not in"):
+                return self.is_in(node, t, member)
+            assert isinstance(fixed, n.Const)
+            left, right = (fixed.value, member) if left_const else (member, fixed.value)
+        else:
+            left = self.value(node.left, depth + 1)
+            right = self.value(node.right, depth + 1)
         if left is None or right is None:
             return False
         a, b = _key(t, left), _key(t, right)

@@ -10,7 +10,7 @@ the environment differs. Plugins will add functions by adding ``Function`` entri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 
@@ -71,7 +71,23 @@ class ListT:
         return "a list"
 
 
-Type = BoolT | NumberT | EnumT | DateT | StringT | LiteralStrT | ListT
+@dataclass(frozen=True)
+class SelectionT:
+    """The values of several criteria (or threads, sections...) at once: what
+    ``rating('section:2')`` or ``points(['2.1', '2.2'])`` gives. It can only be compared with one
+    fixed value (member by member) or reduced with ``count``, ``sum``, ``min``, ``max``,
+    ``mean``, ``all`` or ``any``; it is never true or false by itself."""
+
+    item: BoolT | NumberT | EnumT | DateT | StringT
+    """The type of each member's value."""
+    ids: tuple[str, ...]
+    """The members, in ruleset order."""
+
+    def __str__(self) -> str:
+        return f"a selection of {len(self.ids)} values ({self.item} each)"
+
+
+Type = BoolT | NumberT | EnumT | DateT | StringT | LiteralStrT | ListT | SelectionT
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,11 @@ class Function:
 
     ``ids`` are the valid arguments (``None``: any); ``returns`` gives the result type for a
     valid argument. ``kind`` names what the argument is, for messages ("question", "thread").
+
+    ``groups`` makes the function selectable: it may then also be called with a list of ids
+    (``points(['2.1', '2.2'])``) or a named group (``rating('section:2')``, ``rating('tag:x')``,
+    the keys of ``groups``), and gives a ``SelectionT`` of the members' values. ``None``: one
+    id only (``answer``, the relevance functions: a case has no selections).
     """
 
     name: str
@@ -87,6 +108,7 @@ class Function:
     returns: Callable[[str], Type]
     ids: Collection[str] | None = None
     description: str = ""
+    groups: Mapping[str, tuple[str, ...]] | None = None
 
 
 @dataclass

@@ -13,6 +13,8 @@ import numpy as np
 from omi_rules.conditions.rowwise import RowData, explain_row
 from omi_rules.engine.compiled import CompiledQuestion
 from omi_rules.engine.pipeline import Scored
+from omi_rules.model.common import plural
+from omi_rules.model.ratings import band_totals
 from omi_rules.model.results import Result
 
 
@@ -26,7 +28,9 @@ def _pct(value: float | None) -> str:
 
 def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str | None = None) -> str:
     compiled, result = scored.compiled, scored.result
-    assert compiled is not None and result is not None and scored.evaluation is not None
+    assert compiled is not None and result is not None
+    if scored.evaluation is None:
+        return _replayed(scored, target, show_cases or case_id is not None)
     case_index = None
     if case_id is not None:
         assert scored.sample is not None
@@ -49,7 +53,9 @@ def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str 
         _grade(lines, scored, target)
         qids = []
     elif target in result.overall_ratings:
-        lines.extend(overall_lines(result, target))
+        lines.extend(overall_lines(scored, target))
+        qids = []
+    elif target in result.ratings:  # rated directly by inspectors: no arithmetic behind it
         qids = []
     elif target in result.sections:
         section = result.sections[target]
@@ -65,11 +71,34 @@ def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str 
             f"'{target}' is not a criterion, question, section, thread, decision, graded criterion or overall rating"
         )
     if target in result.ratings:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append(_rating_line(result, target))
     for qid in qids:
         lines.append("")
         _question(lines, scored, compiled.by_id[qid], show_cases, case_index)
+    return "\n".join(lines) + "\n"
+
+
+def _replayed(scored: Scored, target: str, wants_cases: bool) -> str:
+    """``explain`` of a result scored from given ratings alone (no case file): decisions,
+    overall ratings and ratings can be explained; nothing was counted from cases."""
+    result = scored.result
+    assert result is not None
+    if wants_cases:
+        raise ExplainError("--cases and --case need a case file")
+    lines: list[str] = []
+    if target in result.decisions:
+        _decision(lines, scored, target)
+    elif target in result.overall_ratings:
+        lines.extend(overall_lines(scored, target))
+    elif target in result.ratings:
+        lines.append(_rating_line(result, target))
+    else:
+        raise ExplainError(
+            f"'{target}' is not a decision, overall rating or rated criterion; without a case file "
+            "nothing else was scored"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -84,16 +113,24 @@ def _rating_line(result: Result, cid: str) -> str:
     return f"Rating of {cid}: {rated.label or 'not rated'}{points} ({why})"
 
 
-def overall_lines(result: Result, oid: str) -> list[str]:
-    """An overall rating's arithmetic: each member's points, the total, its band, the limits."""
+def overall_lines(scored: Scored, oid: str) -> list[str]:
+    """An overall rating's arithmetic, in the methodology's words: "12 standards: 2+2+3+... =
+    25 of 36 -> Good (19-30)", then each member's points, what is not counted, the limits."""
+    result, compiled = scored.result, scored.compiled
+    assert result is not None and compiled is not None
     rolled = result.overall_ratings[oid]
+    overall = next(o for o in compiled.model.overall_ratings if o.id == oid)
+    scale = next(s for s in compiled.model.rating_scales if s.id == overall.scale)
+    labels = {level.id: level.label for level in scale.levels}
+    ranges = dict(zip([b.rating for b in overall.bands], band_totals(overall, scale, rolled.maximum), strict=True))
     points = [result.ratings[cid].points for cid in rolled.counted]
     terms = "+".join("?" if p is None else str(p) for p in points)
     total = "no total" if rolled.total is None else f"{rolled.total:g}"
+    band = "no band" if rolled.banded is None else f"{labels[rolled.banded]} ({ranges[rolled.banded]})"
+    word = compiled.model.wording.criterion.lower()
+    members = f"{len(rolled.counted)} {word if len(rolled.counted) == 1 else plural(word)}"
     lines = [f"{rolled.title}: {rolled.label or 'not rated'}"]
-    lines.append(
-        f"  {len(rolled.counted)} criteria: {terms} = {total} of {rolled.maximum} -> {rolled.banded or 'no band'}"
-    )
+    lines.append(f"  {members}: {terms} = {total} of {rolled.maximum} -> {band}")
     for cid in rolled.counted:
         r = result.ratings[cid]
         lines.append(f"    {cid} {r.title}: {r.label or 'not rated'}" + ("" if r.points is None else f" ({r.points})"))
@@ -102,7 +139,7 @@ def overall_lines(result: Result, oid: str) -> list[str]:
     if rolled.rescaled:
         lines.append(f"  not rated, left out and the total scaled to the full maximum: {', '.join(rolled.unrated)}")
     for limit in rolled.limits:
-        lines.append(f"  limited to {limit.at_most} by {limit.id}: {limit.title}")
+        lines.append(f"  limited to {labels[limit.at_most]} by {limit.id}: {limit.title}")
     return lines
 
 
@@ -196,6 +233,11 @@ def _decision_calls(result: Result) -> dict[tuple[str, str], object]:
     calls.update({("criterion", k): v.score for k, v in result.criteria.items()})
     calls.update({("section", k): v.score for k, v in result.sections.items()})
     calls.update({("grade", k): (v.grade.id if v.grade else None) for k, v in result.grades.items()})
+    calls.update({("headline", k): v.score for k, v in result.headlines.items()})
+    calls.update({("rating", k): v.rating for k, v in result.ratings.items()})
+    calls.update({("points", k): v.points for k, v in result.ratings.items()})
+    calls.update({("overall", k): v.rating for k, v in result.overall_ratings.items()})
+    calls.update({("total", k): v.total for k, v in result.overall_ratings.items()})
     return calls
 
 
@@ -210,6 +252,8 @@ def _grade(lines: list[str], scored: Scored, cid: str) -> None:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, list):  # a selection's members, e.g. [good, inadequate, good]
+        return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, float):
         return f"{value:.4f}"
     return "empty" if value is None else str(value)

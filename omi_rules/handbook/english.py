@@ -32,7 +32,7 @@ from typing import Literal
 
 from omi_rules.conditions import nodes as n
 from omi_rules.conditions.checker import Checked, compile_condition
-from omi_rules.conditions.types import BoolT, DateT, EnumT, Env, NumberT, Type
+from omi_rules.conditions.types import BoolT, DateT, EnumT, Env, NumberT, SelectionT, Type
 from omi_rules.handbook.clauses import (
     DATE_RELATIONS,
     DATE_WORDS,
@@ -57,6 +57,7 @@ from omi_rules.handbook.words import (
     value_words,
 )
 from omi_rules.model import BoolField, CaseField, EnumField, PluginSection, Question, Ruleset
+from omi_rules.model.common import plural
 from omi_rules.model.value_types import all_questions
 from omi_rules.ruleset.environments import case_env
 
@@ -109,6 +110,8 @@ def _normalise(node: n.Node, negated: bool = False) -> _Logic:
 
 _NEGATED_OP = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not in", "not in": "in"}
 _FLIPPED_OP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+_PROPERTY = {"rating": "rating", "points": "points", "grade": "grade"}
+"""What a selected member's value is called; everything else selectable is a score."""
 _ARITH_WORD = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
 """Longest question text quoted inside a condition before it is shortened with an ellipsis."""
 
@@ -218,6 +221,8 @@ class _Sentence:
     def __init__(self, book: Phrasebook, checked: Checked) -> None:
         self.book = book
         self.checked = checked
+        self.member_nouns: dict[int, str] = {}
+        """Selecting calls worded as one member's property ("rating"), inside count/all/any."""
 
     def type_of(self, node: n.Node) -> Type | None:
         return self.checked.types.get(id(node))
@@ -282,7 +287,66 @@ class _Sentence:
         """A true/false expression stated as holding (``positive``) or not."""
         if isinstance(node, n.Name) and node.id in self.book.fields:
             return self.book.fact(node.id, positive)
+        if isinstance(node, n.Aggregate) and node.func in ("all", "any"):
+            members, clause = self.member_clause(node.operand)
+            if node.func == "all":
+                text = f"for each of {members}, the {clause}"
+                return text if positive else f"for at least one of {members}, it does not hold that the {clause}"
+            return f"for {'at least one' if positive else 'none'} of {members}, the {clause}"
         return f"{self.noun(node)} is {'true' if positive else 'false'}"
+
+    # ------------------------------------------------------------------ selections
+
+    def members(self, call: n.Call) -> str:
+        """What a selecting call selects: "the standards of domain 2 (Court work)", "the
+        standards tagged casework", "standards 2.1 and 2.2", "threads roh and offender"."""
+        wording = self.book.model.wording
+        if call.func in ("thread", "headline"):
+            kind = call.func + "s"
+        elif call.func == "section":
+            kind = (wording.sections or f"{wording.section}s").lower()
+        else:
+            kind = plural(wording.criterion).lower()
+        ids = self.checked.selections.get(id(call), ())
+        if call.items is None and call.arg.startswith("section:"):
+            section = call.arg.split(":", 1)[1]
+            return f"the {kind} of {self.book.titled(wording.section.lower(), section, self.book.sections)}"
+        if call.items is None and call.arg.startswith("tag:"):
+            return f"the {kind} tagged {value_words(call.arg.split(':', 1)[1])}"
+        return f"{kind} {either_words(list(ids), 'and')}"
+
+    def member_property(self, call: n.Call) -> str:
+        return _PROPERTY.get(call.func, "score")
+
+    def member_clause(self, operand: n.Node) -> tuple[str, str]:
+        """A comparison of each member, as (members, clause): ("the standards of domain 2",
+        "rating is inadequate")."""
+        compare = operand if isinstance(operand, n.Compare) else None
+        call = None
+        if compare is not None:
+            call = compare.right if isinstance(compare.left, n.Const) else compare.left
+        if compare is None or not isinstance(call, n.Call):
+            return "the selected members", "condition holds"
+        self.member_nouns[id(call)] = self.member_property(call)
+        return self.members(call), self.compare(compare, False)
+
+    def aggregate_noun(self, node: n.Aggregate) -> str:
+        if node.func == "count":
+            members, clause = self.member_clause(node.operand)
+            return f"the number of {members} whose {clause}"
+        if node.func in ("all", "any"):
+            return self.truth(node, True)
+        call = node.operand
+        if not isinstance(call, n.Call):
+            return f"the {node.func} of the selection"
+        prop = self.member_property(call)
+        members = self.members(call)
+        if prop == "points":
+            if node.func in ("sum", "mean"):
+                return f"the {'total' if node.func == 'sum' else 'mean'} of the points of {members}"
+            return f"the {'lowest' if node.func == 'min' else 'highest'} number of points among {members}"
+        word = {"sum": "total", "mean": "mean", "min": "lowest", "max": "highest"}[node.func]
+        return f"the {word} {prop} of {members}"
 
     @staticmethod
     def literals(node: n.Node) -> list[n.Scalar] | None:
@@ -307,6 +371,8 @@ class _Sentence:
         if literal is None:
             return self.relate(subject, op, node.right)
         t = self.type_of(subject)
+        if isinstance(t, SelectionT):  # one member's value (inside count/all/any)
+            t = t.item
         if isinstance(t, BoolT):
             return self.bool_compare(subject, op, literal)
         if isinstance(t, EnumT):
@@ -398,8 +464,11 @@ class _Sentence:
         return f"{noun} {words[op].format(values[0])}"
 
     def is_percent(self, node: n.Node) -> bool:
-        """Scores of threads, criteria and sections are percentages."""
-        return isinstance(node, n.Call) and node.func in ("thread", "criterion", "section")
+        """Scores of threads, criteria and sections are percentages (and their mean, lowest
+        and highest)."""
+        if isinstance(node, n.Aggregate) and node.func in ("mean", "min", "max"):
+            return self.is_percent(node.operand)
+        return isinstance(node, n.Call) and node.func in ("thread", "criterion", "section", "headline")
 
     def tally(self, node: n.Node) -> _Tally | None:
         """``n('met')``, ``share('met')``, ``total`` or a sum of like ones, as a tally."""
@@ -440,7 +509,13 @@ class _Sentence:
                 return "the number of specific criteria judged"
             return self.book.field_noun(node.id)
         if isinstance(node, n.Call):
+            if id(node) in self.member_nouns:
+                return self.member_nouns[id(node)]
+            if node.items is not None or id(node) in self.checked.selections:
+                return f"the {self.member_property(node)} of {self.members(node)}"
             return self.call_noun(node)
+        if isinstance(node, n.Aggregate):
+            return self.aggregate_noun(node)
         if isinstance(node, n.Const):
             return scalar_words(node.value)
         if isinstance(node, n.Arith):
@@ -466,6 +541,10 @@ class _Sentence:
             return f"the score for {book.titled('section', node.arg, book.sections)}"
         if node.func == "grade":
             return f"the grade of {book.titled('criterion', node.arg, book.criteria)}"
+        if node.func in ("rating", "points"):
+            kind = book.model.wording.criterion.lower()
+            what = "rating" if node.func == "rating" else "number of points"
+            return f"the {what} of {book.titled(kind, node.arg, book.criteria)}"
         if node.func == "n":
             return f"the number of specific criteria judged {value_words(node.arg)}"
         if node.func == "share":

@@ -18,6 +18,7 @@ from omi_rules.model import (
     Ruleset,
     Source,
 )
+from omi_rules.model.ratings import band_totals
 from omi_rules.ruleset.environments import limit_env
 
 
@@ -54,24 +55,6 @@ def _members(model: Ruleset, overall: OverallRating) -> tuple[list[str], list[st
     return [cid for cid in ordered if cid in chosen and cid not in excluded], excluded
 
 
-def _band_totals(overall: OverallRating, scale: RatingScale, maximum: int) -> list[str]:
-    """Each band's totals in words, highest band first: ``31-36``, ``19-30``, ..."""
-    whole = all(float(b.min).is_integer() for b in overall.bands) and all(
-        level.points is not None for level in scale.levels
-    )
-    out = []
-    upper: float | None = None
-    for band in overall.bands:
-        if upper is None:
-            out.append(f"{_number(band.min)}-{maximum}" if whole else f"{_number(band.min)} or more")
-        elif whole:
-            out.append(f"{_number(band.min)}-{_number(upper - 1)}")
-        else:
-            out.append(f"from {_number(band.min)} to under {_number(upper)}")
-        upper = band.min
-    return out
-
-
 def _unrated(overall: OverallRating, scale: RatingScale) -> str:
     if overall.unrated == "error":
         return "If a counted criterion has no rating, the overall rating is not given: scoring stops with an error."
@@ -106,7 +89,7 @@ def overall_views(
         if excluded:
             summary += f" {', '.join(excluded)} {'is' if len(excluded) == 1 else 'are'} rated but not counted."
         labels = {v.id: v.label for v in scale.levels}
-        totals = _band_totals(overall, scale, maximum)
+        totals = band_totals(overall, scale, maximum)
         out.append(
             OverallView(
                 id=overall.id,

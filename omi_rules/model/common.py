@@ -217,3 +217,11 @@ class Wording(_Model):
     """A label for the table of judged criteria's grades, e.g. `Table 1`."""
     threads_label: Text | None = None
     """A label for the table of thread scores, e.g. `Table 2`."""
+
+
+def plural(word: str) -> str:
+    """The plural of a level's name, as the ruleset's `wording` gives it in the singular:
+    criterion -> criteria, Standard -> Standards, Key question -> Key questions."""
+    if word.lower().endswith("criterion"):
+        return word[:-2] + "a"
+    return word if word.endswith("s") else f"{word}s"

@@ -116,3 +116,25 @@ class OverallRating(_Model):
     """Limiting rules, applied after banding."""
     source: Source
     """Where the roll-up is published, or the assumption behind it."""
+
+
+def band_totals(overall: OverallRating, scale: RatingScale, maximum: int) -> list[str]:
+    """Each band's totals as people write them, highest band first: ``31-36``, ``19-30``, ...
+
+    With whole points and whole limits a band ends one below the next band's start; otherwise
+    it is said as "from 6.5 to under 9". Shared by the handbook and ``explain``, so the two
+    can never state a band differently."""
+    whole = all(float(b.min).is_integer() for b in overall.bands) and all(
+        level.points is not None for level in scale.levels
+    )
+    out = []
+    upper: float | None = None
+    for band in overall.bands:
+        if upper is None:
+            out.append(f"{band.min:g}-{maximum}" if whole else f"{band.min:g} or more")
+        elif whole:
+            out.append(f"{band.min:g}-{upper - 1:g}")
+        else:
+            out.append(f"from {band.min:g} to under {upper:g}")
+        upper = band.min
+    return out

@@ -239,6 +239,8 @@ class CaseCriterion(_Model):
     """How the questions combine into the criterion score."""
     bands: Identifier | None = None
     """Band set for the conclusion; defaults to the section's."""
+    tags: list[Identifier] = Field(default_factory=list)
+    """Labels that conditions select criteria by, e.g. `rating('tag:casework')`."""
     questions: list[Question] = Field(min_length=1)
     """The criterion's questions, including exactly one with `summary: true`."""
     source: Source
@@ -289,6 +291,8 @@ class JudgementCriterion(_Model):
     """The criterion's statement."""
     rule: Identifier | None = None
     """The judgement rule (under `judgement_rules`); defaults to the section's."""
+    tags: list[Identifier] = Field(default_factory=list)
+    """Labels that conditions select criteria by, e.g. `rating('tag:casework')`."""
     specific_criteria: list[SpecificCriterion] = Field(default_factory=list)
     """The specific criteria inspectors judge. Leave out for a criterion inspectors rate
     directly (set `rating_scale` instead)."""

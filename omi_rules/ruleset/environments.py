@@ -9,6 +9,11 @@ engine can never disagree about it:
 * decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``,
   ``rating('id')``, ``points('id')``, ``overall('id')``, ``total('id')``;
 * limiting rules of overall ratings: ``rating('id')``, ``points('id')``.
+
+In decisions and limiting rules a function may also select several members at once, by a
+list of ids or a group (``rating('section:2')``, ``points('tag:casework')``), for ``count``,
+``sum``, ``min``, ``max``, ``mean``, ``all`` and ``any``. Relevance conditions cannot: a case
+answers one question at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from omi_rules.model import (
     CaseSampleSection,
     JudgementRule,
     JudgementSection,
+    PluginSection,
     Ruleset,
 )
 from omi_rules.model.value_types import all_questions, answer_type, field_names, rated_criteria, rating_type
@@ -82,16 +88,29 @@ def decision_env(model: Ruleset) -> Env:
             case_sections.add(section.id)
             case_criteria.update(c.id for c in section.criteria)
     number = NumberT()
+    lists: dict[str, tuple[str, ...]] = {}  # selectable by a list of ids, no named groups
     functions = {
         "thread": Function(
-            "thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent"
+            "thread", "thread", lambda _: number, {t.id for t in model.threads}, "a thread's score in percent", lists
         ),
         "criterion": Function(
-            "criterion", "criterion", lambda _: number, case_criteria, "a criterion's score in percent"
+            "criterion",
+            "criterion",
+            lambda _: number,
+            case_criteria,
+            "a criterion's score in percent",
+            criterion_groups(model, case_criteria),
         ),
-        "section": Function("section", "section", lambda _: number, case_sections, "a section's score in percent"),
+        "section": Function(
+            "section", "section", lambda _: number, case_sections, "a section's score in percent", lists
+        ),
         "headline": Function(
-            "headline", "headline", lambda _: number, {h.id for h in model.headlines}, "a headline score in percent"
+            "headline",
+            "headline",
+            lambda _: number,
+            {h.id for h in model.headlines},
+            "a headline score in percent",
+            lists,
         ),
         "grade": Function(
             "grade",
@@ -99,6 +118,7 @@ def decision_env(model: Ruleset) -> Env:
             lambda cid: EnumT(f"grade('{cid}')", grade_values[cid]),
             set(grade_values),
             "the grade of a judged (section 4) criterion",
+            criterion_groups(model, set(grade_values)),
         ),
         **rating_functions(model),
     }
@@ -118,9 +138,26 @@ def decision_env(model: Ruleset) -> Env:
     return Env({}, functions, "decision")
 
 
+def criterion_groups(model: Ruleset, members: set[str]) -> dict[str, tuple[str, ...]]:
+    """The named groups of ``members`` (criterion ids): ``section:ID`` for the members of each
+    section, ``tag:TAG`` for those carrying a tag; each in ruleset order, none empty."""
+    groups: dict[str, list[str]] = {}
+    for section in model.sections:
+        if isinstance(section, PluginSection):
+            continue
+        for criterion in section.criteria:
+            if criterion.id not in members:
+                continue
+            groups.setdefault(f"section:{section.id}", []).append(criterion.id)
+            for tag in criterion.tags:
+                groups.setdefault(f"tag:{tag}", []).append(criterion.id)
+    return {name: tuple(ids) for name, ids in groups.items()}
+
+
 def rating_functions(model: Ruleset) -> dict[str, Function]:
-    """``rating('id')`` and ``points('id')`` of every rated criterion."""
+    """``rating('id')`` and ``points('id')`` of every rated criterion, and of groups of them."""
     rated = {cid: scale for cid, (_, scale) in rated_criteria(model).items()}
+    groups = criterion_groups(model, set(rated))
     return {
         "rating": Function(
             "rating",
@@ -128,6 +165,7 @@ def rating_functions(model: Ruleset) -> dict[str, Function]:
             lambda cid: rating_type(rated[cid], f"rating('{cid}')"),
             set(rated),
             "a criterion's rating (ordered: `rating('2.1') >= 'good'` is Good or better)",
+            groups,
         ),
         "points": Function(
             "points",
@@ -135,6 +173,7 @@ def rating_functions(model: Ruleset) -> dict[str, Function]:
             lambda _: NumberT(integer=True),
             set(rated),
             "the points of a criterion's rating",
+            groups,
         ),
     }
 

@@ -34,7 +34,7 @@ from omi_rules.conditions import nodes as n
 from omi_rules.conditions.checker import Checked, ExprError, compile_condition
 from omi_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES
 from omi_rules.conditions.rowwise import RowData, evaluate_row, explain_row
-from omi_rules.conditions.types import EnumT
+from omi_rules.conditions.types import EnumT, Env, Function, NumberT
 from omi_rules.conditions.vector import VectorData, encode, evaluate
 
 from . import strategies as s
@@ -195,3 +195,101 @@ def test_hostile_conditions_in_a_ruleset_are_located_diagnostics(text: str, slot
     found = json.loads(outcome.stdout)["diagnostics"]
     here = [d for d in found if d["file"].endswith("ruleset.yaml") and d["line"] == line and d["severity"] == "error"]
     assert here and all(d["code"] in CODES or d["code"] == "S004" for d in here), outcome.describe()
+
+
+# ---------------------------------------------------------------------- selections (decisions)
+
+_LEVELS = ("inadequate", "requires_improvement", "good", "outstanding")
+_RATED = ("2.1", "2.2", "3.1")
+_GROUPS = {"section:2": ("2.1", "2.2"), "section:3": ("3.1",), "tag:planning": ("2.2", "3.1")}
+SELECTION_ENV = Env(
+    {},
+    {
+        "rating": Function(
+            "rating", "rated criterion", lambda cid: EnumT(f"rating('{cid}')", _LEVELS, True), _RATED, "", _GROUPS
+        ),
+        "points": Function("points", "rated criterion", lambda _: NumberT(integer=True), _RATED, "", _GROUPS),
+        "thread": Function("thread", "thread", lambda _: NumberT(), ("roh",), "", {}),
+    },
+    "decision",
+)
+_SELECTION_TOKENS = [
+    *[f"{f}('{a}')" for f in ("rating", "points", "thread") for a in (*_RATED, *_GROUPS, "section:9", "roh", "")],
+    "rating(['2.1', '3.1'])",
+    "points(['2.2', 'x'])",
+    "points([])",
+    *[f"{a}(" for a in n.AGGREGATES],
+    *[f"'{level}'" for level in _LEVELS],
+    "(", ")", "[", "]", ",", "==", "!=", "<", ">=", "in", "not", "and", "or", "+", "-", "/", "0", "2", "1.5",
+]  # fmt: skip
+
+
+def _selections() -> st.SearchStrategy[str]:
+    soup = st.lists(st.sampled_from(_SELECTION_TOKENS), max_size=25).map(" ".join)
+    atom = st.sampled_from([t for t in _SELECTION_TOKENS if t.endswith(")") and "(" in t] + ["'good'", "2"])
+    shaped = st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            st.builds(lambda f, x: f"{f}({x})", st.sampled_from(list(n.AGGREGATES)), inner),
+            st.builds(lambda a, op, b: f"{a} {op} {b}", inner, st.sampled_from(["==", "<", ">=", "+", "and"]), inner),
+            st.builds(lambda x: f"not {x}", inner),
+        ),
+        max_leaves=8,
+    )
+    sel = st.sampled_from([f"'{g}'" for g in (*_GROUPS, *_RATED)] + ["['2.1', '3.1']", "['2.2', '2.2']"])
+    op = st.sampled_from(["==", "!=", "<", "<=", ">", ">="])
+    level = st.sampled_from([f"'{level}'" for level in _LEVELS])
+    number = st.sampled_from(["0", "1", "2", "2.5", "-1"])
+    typed_atom = st.one_of(
+        st.builds(
+            lambda f, s_, o, lv, c, k: f"{f}(rating({s_}) {o} {lv}) {c} {k}",
+            st.just("count"),
+            sel,
+            op,
+            level,
+            op,
+            number,
+        ),
+        st.builds(lambda f, s_, o, lv: f"{f}(rating({s_}) {o} {lv})", st.sampled_from(["all", "any"]), sel, op, level),
+        st.builds(
+            lambda f, s_, o, k: f"{f}(points({s_})) {o} {k}",
+            st.sampled_from(["sum", "mean", "min", "max"]),
+            sel,
+            op,
+            number,
+        ),
+        st.builds(lambda f, s_, o, lv: f"{f}(rating({s_})) {o} {lv}", st.sampled_from(["min", "max"]), sel, op, level),
+        st.builds(lambda s_, t, o: f"sum(points({s_})) + sum(points({t})) {o} 3", sel, sel, op),
+    )
+    typed = st.recursive(
+        typed_atom,
+        lambda inner: st.one_of(
+            st.builds(lambda a, j, b: f"{a} {j} {b}", inner, st.sampled_from(["and", "or"]), inner),
+            st.builds(lambda x: f"not ({x})", inner),
+        ),
+        max_leaves=4,
+    )
+    return st.one_of(soup, shaped, typed)
+
+
+@settings(max_examples=settings.default.max_examples * 2, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_selections(), values=st.lists(st.sampled_from([*_LEVELS, None]), min_size=3, max_size=3))
+def test_selections_compile_safely_and_evaluate_to_true_or_false(text: str, values: list[str | None]) -> None:
+    """Counts, sums, min/max, all/any over selections, well- or ill-formed: compiling never
+    raises; what compiles reads only declared members and evaluates (with members rated or
+    not) to true/false; what does not comes back as located C-diagnostics."""
+    started = time.perf_counter()
+    result = compile_condition(text, SELECTION_ENV)
+    record("conditions", "compile", time.perf_counter() - started)
+    if not isinstance(result, Checked):
+        assert_located(result, text)
+        return
+    assert {arg for _, arg in result.calls} <= {*_RATED, "roh"}
+    points = {"inadequate": 0, "requires_improvement": 1, "good": 2, "outstanding": 3}
+    calls: dict[tuple[str, str], object] = {("thread", "roh"): 61.5}
+    for cid, level in zip(_RATED, values, strict=True):
+        calls[("rating", cid)] = level
+        calls[("points", cid)] = None if level is None else points[level]
+    assert isinstance(evaluate_row(result, RowData({}, calls)), bool)
+    value, steps = explain_row(result, RowData({}, calls))
+    assert isinstance(value, bool) and steps

@@ -12,8 +12,8 @@ from omi_rules.cli import common
 
 @click.command()
 @click.argument("ruleset", type=click.Path(path_type=Path))
-@click.argument("cases", type=click.Path(path_type=Path))
-@click.argument("target")
+@click.argument("cases", metavar="[CASES]")
+@click.argument("target", required=False)
 @click.option("--judgements", type=click.Path(path_type=Path), help="Section 4 judgements (YAML).")
 @click.option("--where", help="Explain the score of the cases matching this condition.")
 @click.option("--cases", "show_cases", is_flag=True, help="List the cases behind each count.")
@@ -21,8 +21,8 @@ from omi_rules.cli import common
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
 def explain(
     ruleset: Path,
-    cases: Path,
-    target: str,
+    cases: str,
+    target: str | None,
     judgements: Path | None,
     where: str | None,
     show_cases: bool,
@@ -30,13 +30,23 @@ def explain(
     unanswered: str | None,
 ) -> None:
     """Explain how a number was made: TARGET is a criterion, question, section, thread,
-    decision or judged criterion id."""
+    decision, judged criterion or overall rating id.
+
+    Without CASES (``explain RULESET TARGET --judgements RATINGS``) the result comes from the
+    ratings given in the judgements file alone, as for ``score``: decisions, overall ratings
+    and ratings can then be explained."""
     from omi_rules.engine import explain as explain_module
     from omi_rules.engine import pipeline as score_pipeline
 
-    scored = score_pipeline.score(ruleset, cases, judgements, where, None, unanswered, common.load_plugins())
+    case_file: Path | None = Path(cases)
+    if target is None:  # RULESET TARGET: no case file
+        case_file, target = None, cases
+        if where is not None:
+            raise click.UsageError("--where needs a case file")
+    scored = score_pipeline.score(ruleset, case_file, judgements, where, None, unanswered, common.load_plugins())
     files = dict(scored.files)
-    files[str(cases)] = common.text_lines(cases)
+    if case_file is not None:
+        files[str(case_file)] = common.text_lines(case_file)
     if scored.result is None:
         common.print_diagnostics(scored.report, files)
         sys.exit(scored.report.exit_code() or 1)
