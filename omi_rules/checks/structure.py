@@ -46,6 +46,17 @@ def _check_criteria(ctx: CheckContext) -> None:
             continue  # a question was dropped for a schema error: counts would mislead
         summaries = [k for k, q in enumerate(criterion.questions) if q.summary]
         aggregation = ctx.registry.aggregations.get(criterion.aggregation)
+        if aggregation is not None and aggregation.weigh is None:
+            for k, q in enumerate(criterion.questions):
+                if q.weight is not None:
+                    ctx.report(
+                        "R028",
+                        f"question {q.id} has a weight, but criterion {criterion.id}'s aggregation "
+                        f"'{criterion.aggregation}' does not use question weights",
+                        path + ("questions", k, "weight"),
+                        "declare 'aggregation: weighted_questions' on the criterion, or remove the weight",
+                        key=True,
+                    )
         needs_summary = aggregation is None or aggregation.needs_summary
         if len(summaries) > 1 or (needs_summary and not summaries):
             where = path + ("questions", summaries[1], "summary") if len(summaries) > 1 else path + ("questions",)

@@ -81,6 +81,7 @@ CODES: dict[str, Code] = {
         Code("R025", "extends-not-found"),
         Code("R026", "override-conflict"),
         Code("R027", "rating-structure"),
+        Code("R028", "weight-unused", _W),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),

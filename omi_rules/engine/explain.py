@@ -171,8 +171,13 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
     if individual and weighted:  # rules over the questions alone never use this mean
         terms = " + ".join(f"{p:.2f}" for p in individual)
         lines.append(f"individual mean = ({terms}) / {len(individual)} = {_pct(c.individual_mean)}")
-    if criterion.aggregation != "weighted_summary":
-        rule = compiled.registry.aggregations[criterion.aggregation]
+    rule = compiled.registry.aggregations[criterion.aggregation]
+    judged = [q for q in c.questions if q.scored and q.proportion is not None]
+    if rule.weigh is not None and judged:  # per-question weights: the weighted sum itself
+        terms = " + ".join(f"{w[q.id]:g} x {q.proportion:.2f}" for q in judged if q.proportion is not None)
+        total = sum(w[q.id] for q in judged)
+        lines.append(f"score = {rule.name}: ({terms}) / {total:g} = {c.score!r}")
+    elif criterion.aggregation != "weighted_summary":
         owner = compiled.registry.owners.get(f"aggregation {rule.name}", "a plugin")
         lines.append(f"score = {rule.name} ({rule.description}; from {owner}) = {c.score!r}")
     elif c.individual_mean is not None and summary is not None:

@@ -22,6 +22,7 @@ from omi_rules.model.results import (
     SectionResult,
     ThreadResult,
 )
+from omi_rules.plugins.hookspecs import Aggregation
 
 NO_CASES = "no relevant case was judged on any of its questions"
 
@@ -39,6 +40,16 @@ def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_])
 def proportion(counts: Counts) -> float | None:
     """Percent of judged cases that were sufficient; None when none was judged."""
     return None if counts.judged == 0 else 100.0 * counts.sufficient / counts.judged
+
+
+def _weights_used(
+    rule: Aggregation, individual: float, summary: float, questions: dict[str, float]
+) -> dict[str, float]:
+    """The weights the criterion's aggregation used, for the result: OMI's individual/summary
+    pair, each question's weight, or none (the lowest or the mean of the questions)."""
+    if rule.weigh is not None:
+        return questions
+    return {"individual": individual, "summary": summary} if rule.needs_summary else {}
 
 
 def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Scores:
@@ -69,7 +80,20 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                     individual.append(p)
             w = criterion.weights
             rule = registry.aggregations[criterion.aggregation]
-            score = registry.score("aggregation", rule.name, rule.combine, individual, summary, w.individual, w.summary)
+            question_weights = {q.id: q.weight or 1.0 for q in criterion.questions if q.scored}
+            if rule.weigh is not None:
+                judged = [q for q in questions if q.scored and q.proportion is not None]
+                score = registry.score(
+                    "aggregation",
+                    rule.name,
+                    rule.weigh,
+                    [q.proportion for q in judged],
+                    [question_weights[q.id] for q in judged],
+                )
+            else:
+                score = registry.score(
+                    "aggregation", rule.name, rule.combine, individual, summary, w.individual, w.summary
+                )
             if score is not None:
                 section_scores.append(score)
             criteria[criterion.id] = CriterionResult(
@@ -81,7 +105,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 band=band_for(score, compiled.criterion_bands(section, criterion), rounding, registry),
                 individual_mean=fmean(individual) if individual else None,
                 summary_proportion=summary,
-                weights={"individual": w.individual, "summary": w.summary} if rule.needs_summary else {},
+                weights=_weights_used(rule, w.individual, w.summary, question_weights),
                 aggregation=criterion.aggregation,
                 questions=questions,
                 note=None if score is not None else NO_CASES,

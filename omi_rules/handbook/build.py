@@ -305,7 +305,10 @@ class _Builder:
             f"Individual questions {fraction_percent(w.individual)}, summary question {fraction_percent(w.summary)}."
         )
         aggregation = _aggregation(c.aggregation)
-        if aggregation is not None and not aggregation.needs_summary:  # the weights are not used: never show them
+        if aggregation is not None and aggregation.weigh is not None:
+            each = ", ".join(f"{q.id} {q.weight or 1:g}" for q in c.questions if q.scored)
+            weights = f"Each question by its weight ({aggregation.description}): {each}."
+        elif aggregation is not None and not aggregation.needs_summary:  # the weights are not used: never show them
             weights = f"None: {aggregation.description}."
         band_id = c.bands or s.bands
         band_set = self.band_sets.get(band_id) if band_id else None

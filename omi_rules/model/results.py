@@ -53,8 +53,9 @@ class CriterionResult(_Model):
     """Mean proportion over individual questions with at least one judged case."""
     summary_proportion: float | None
     weights: dict[str, float]
-    """The weights of the individual mean and the summary question, for an aggregation that
-    uses them (OMI's); empty for one that does not (the lowest, or the mean, of the questions)."""
+    """The weights the aggregation used: OMI's `individual` and `summary`; each scored
+    question's weight by its id (`weighted_questions`); empty for one that uses none (the
+    lowest, or the mean, of the questions)."""
     aggregation: str = "weighted_summary"
     """How the questions made the score: the criterion's declared aggregation."""
     questions: list[QuestionResult]

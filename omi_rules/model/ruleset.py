@@ -218,6 +218,9 @@ class Question(_Model):
     decides which later questions are relevant; it never counts in a score."""
     tags: list[Identifier] = Field(default_factory=list)
     """Labels threads select on, e.g. `roh` for Risk of Harm questions."""
+    weight: float | None = Field(default=None, gt=0, le=1000)
+    """The question's weight in a criterion aggregated `weighted_questions` (default 1). No other
+    aggregation uses it (R028)."""
     guidance: Text | None = None
     """Notes for inspectors on how to judge the question."""
     source: Source

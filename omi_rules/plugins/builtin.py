@@ -44,6 +44,13 @@ def minimum_of_all(
     return min(parts) if parts else None
 
 
+def weighted_mean(proportions: list[float], weights: list[float]) -> float | None:
+    """The mean of the judged questions' proportions, each counted by its declared weight
+    (a framework that weighs its key questions differently)."""
+    total = sum(weights)
+    return sum(p * w for p, w in zip(proportions, weights, strict=True)) / total if total else None
+
+
 def mean_of_questions(proportions: list[float]) -> float | None:
     """A thread's score: the mean of its questions' proportions (Appendix 4)."""
     return fmean(proportions) if proportions else None
@@ -75,6 +82,13 @@ def omi_rules_aggregations() -> list[Aggregation]:
             "mean", "unweighted mean of every judged question, summary included", mean_of_all, needs_summary=False
         ),
         Aggregation("minimum", "the lowest proportion of any judged question", minimum_of_all, needs_summary=False),
+        Aggregation(
+            "weighted_questions",
+            "the mean of every judged question, each counted by its declared weight (default 1)",
+            mean_of_all,
+            needs_summary=False,
+            weigh=weighted_mean,
+        ),
     ]
 
 

@@ -58,6 +58,11 @@ class Aggregation:
     """Whether a criterion aggregated this way must have exactly one summary question (and
     its weights are used). False for rules over the key questions alone, such as the lowest
     of them; a criterion may then have no summary question (at most one)."""
+    weigh: Callable[[list[float], list[float]], float | None] | None = None
+    """For a rule over per-question weights: ``weigh(proportions, weights)`` of every scored
+    question with a judged case (the summary question included), each weight the question's
+    ``weight`` (default 1). When set it is used instead of ``combine``, which should then give
+    the same result with every weight 1 (it documents the rule's unweighted form)."""
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ MUTANTS = [
         "weights-swapped",
         "a criterion's individual and summary weights are swapped",
         "omi_rules/engine/scoring.py",
-        "individual, summary, w.individual, w.summary)",
-        "individual, summary, w.summary, w.individual)",
+        "individual, summary, w.individual, w.summary\n",
+        "individual, summary, w.summary, w.individual\n",
         (f"{SCORING}::test_criterion_score_is_its_weighted_combination_and_between_its_parts",),
     ),
     Mutant(
