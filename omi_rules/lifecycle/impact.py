@@ -46,8 +46,8 @@ class Move:
 
     inspection: str
     kind: str
-    """``score``, ``conclusion``, ``grade``, ``thread``, ``headline``, ``rating``, ``overall`` or
-    ``decision``."""
+    """``score``, ``conclusion``, ``grade``, ``thread``, ``headline``, ``rating``, ``overall``,
+    ``plugin`` (a value of a plugin section's summary) or ``decision``."""
     target: str
     old: str | None
     new: str | None
@@ -211,6 +211,14 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
             moves.append(
                 Move(name, "overall", f"overall rating {oid}", _overall(old_o), _overall(new_o), _why(old_o, new_o))
             )
+    for sid in sorted(a.plugin_sections.keys() | b.plugin_sections.keys()):
+        old_s, new_s = a.plugin_sections.get(sid), b.plugin_sections.get(sid)
+        old_v, new_v = (old_s.summary if old_s else {}), (new_s.summary if new_s else {})
+        for key in list(old_v) + [k for k in new_v if k not in old_v]:
+            if old_v.get(key) != new_v.get(key):
+                was, now = old_v.get(key), new_v.get(key)
+                shown = (None if was is None else str(was), None if now is None else str(now))
+                moves.append(Move(name, "plugin", f"{sid} {key}", *shown))
     for did in sorted(a.decisions.keys() | b.decisions.keys()):
         od, nd = a.decisions.get(did), b.decisions.get(did)
         old_d = od.label if od is not None else None

@@ -207,17 +207,21 @@ class Runner:
         if scored.result is None:
             outcome.problems = scored.report.errors or scored.report.diagnostics
             return
-        self.cover(compiled, scored)
+        self.cover(compiled, scored, test)
         at = lambda *keys: source_map.value((*path, "expect", *keys))  # noqa: E731 - a local shorthand
         compare(test, scored, at, outcome)
 
-    def cover(self, compiled: CompiledRuleset, scored: Scored) -> None:
+    def cover(self, compiled: CompiledRuleset, scored: Scored, test: RulesetTest) -> None:
         """Add what this scored sample exercised to the ruleset's coverage."""
         result, evaluation, mask = scored.result, scored.evaluation, scored.mask
         assert result is not None
         key = f"{compiled.model.id} {compiled.model.version}"
         coverage = self.run.coverage.setdefault(key, Coverage())
         _cover_ratings(compiled, result, coverage)
+        for sid, section in result.plugin_sections.items():  # a plugin's figures count as tested
+            expected = test.expect.plugin_sections.get(sid, {})  # only when a test states them
+            for name in section.summary:
+                coverage.add("plugin results", f"{sid} {name}", name in expected)
         if evaluation is None or mask is None:
             return  # given ratings alone: no conditions or answers were exercised
         for cq in compiled.questions:
@@ -357,6 +361,44 @@ def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> Non
             outcome.failures.append(
                 Failure(at("overall", oid), f"overall rating {oid}: " + "; ".join(problems), _overall_trail(rolled))
             )
+    _compare_plugin_sections(expect, result, tol, at, outcome)
+
+
+def _compare_plugin_sections(expect: Any, result: Result, tol: float, at: Any, outcome: Outcome) -> None:
+    """What a plugin section computed, against the test's expectations of its summary."""
+    for sid, wanted in expect.plugin_sections.items():
+        section = result.plugin_sections.get(sid)
+        if section is None:
+            known = ", ".join(sorted(result.plugin_sections)) or "none"
+            outcome.failures.append(
+                Failure(
+                    at("plugin_sections", sid), f"plugin section {sid} is not in the result (plugin sections: {known})"
+                )
+            )
+            continue
+        problems = []
+        for name, value in wanted.items():
+            if name not in section.summary:
+                problems.append(f"no result named {name} (it has: {', '.join(section.summary)})")
+                continue
+            got = section.summary[name]
+            numeric = isinstance(value, int | float) and isinstance(got, int | float)
+            same = _near(float(got), float(value), tol) if numeric else got == value  # type: ignore[arg-type]
+            if not same:
+                problems.append(f"{name} expected {_shown(value)}, got {_shown(got)}")
+        if problems:
+            outcome.failures.append(
+                Failure(at("plugin_sections", sid), f"plugin section {sid}: " + "; ".join(problems))
+            )
+
+
+def _shown(value: object) -> str:
+    """A plugin figure as written in a test: ``3`` (not 3.0), ``'Good performance'``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return repr(value)
 
 
 def _overall_trail(rolled: OverallRatingResult) -> str:

@@ -120,6 +120,9 @@ class Expectations(_Model):
     """Rated criterion id -> its rating (after moderation), e.g. `good`."""
     overall: dict[Identifier, Identifier | OverallExpectation] = Field(default_factory=dict)
     """Overall rating id -> its rating, or rating and/or total."""
+    plugin_sections: dict[ItemId, dict[Text, str | float | None]] = Field(default_factory=dict)
+    """Plugin section id -> its summary's values by name, e.g. `{ippf: {area_score: 3}}`
+    (numbers within the tolerance; `null`: no value)."""
 
 
 class RulesetTest(_Model):

@@ -6,6 +6,7 @@ methodology itself uses nothing a third-party plugin could not provide.
 
 from __future__ import annotations
 
+from math import fsum
 from pathlib import Path
 from statistics import fmean
 
@@ -47,8 +48,8 @@ def minimum_of_all(
 def weighted_mean(proportions: list[float], weights: list[float]) -> float | None:
     """The mean of the judged questions' proportions, each counted by its declared weight
     (a framework that weighs its key questions differently)."""
-    total = sum(weights)
-    return sum(p * w for p, w in zip(proportions, weights, strict=True)) / total if total else None
+    total = fsum(weights)  # fsum: exact, so the order of the questions cannot change the score
+    return fsum(p * w for p, w in zip(proportions, weights, strict=True)) / total if total else None
 
 
 def mean_of_questions(proportions: list[float]) -> float | None:
