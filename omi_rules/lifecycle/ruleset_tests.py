@@ -26,7 +26,13 @@ from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.explain import explain
 from omi_rules.engine.pipeline import Scored, score
-from omi_rules.model.inputs import CriterionExpectation, OverallExpectation, RulesetTest, RulesetTestFile
+from omi_rules.model.inputs import (
+    CriterionExpectation,
+    Expectations,
+    OverallExpectation,
+    RulesetTest,
+    RulesetTestFile,
+)
 from omi_rules.model.results import OverallRatingResult, Result
 from omi_rules.model.schema_check import validate
 from omi_rules.plugins.manager import Registry, builtin_registry
@@ -364,7 +370,7 @@ def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> Non
     _compare_plugin_sections(expect, result, tol, at, outcome)
 
 
-def _compare_plugin_sections(expect: Any, result: Result, tol: float, at: Any, outcome: Outcome) -> None:
+def _compare_plugin_sections(expect: Expectations, result: Result, tol: float, at: Any, outcome: Outcome) -> None:
     """What a plugin section computed, against the test's expectations of its summary."""
     for sid, wanted in expect.plugin_sections.items():
         section = result.plugin_sections.get(sid)
@@ -382,8 +388,10 @@ def _compare_plugin_sections(expect: Any, result: Result, tol: float, at: Any, o
                 problems.append(f"no result named {name} (it has: {', '.join(section.summary)})")
                 continue
             got = section.summary[name]
-            numeric = isinstance(value, int | float) and isinstance(got, int | float)
-            same = _near(float(got), float(value), tol) if numeric else got == value  # type: ignore[arg-type]
+            if isinstance(value, int | float) and isinstance(got, int | float):
+                same = _near(float(got), float(value), tol)
+            else:
+                same = got == value
             if not same:
                 problems.append(f"{name} expected {_shown(value)}, got {_shown(got)}")
         if problems:
