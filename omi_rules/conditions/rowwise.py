@@ -133,10 +133,8 @@ class _RowEvaluator:
             keys = [_key(t.item, v) for v in values]
             if any(k is None for k in keys):
                 return None
-            pick = min(range(len(values)), key=keys.__getitem__) if node.func == "min" else None
-            if pick is None:
-                pick = max(range(len(values)), key=keys.__getitem__)
-            return values[pick]
+            choose = min if node.func == "min" else max
+            return values[choose(range(len(values)), key=keys.__getitem__)]
         numbers = [float(v) for v in values]
         if node.func == "sum":
             return sum(numbers)

@@ -12,6 +12,7 @@ import numpy as np
 
 from omi_rules.conditions.rowwise import RowData, explain_row
 from omi_rules.engine.compiled import CompiledQuestion
+from omi_rules.engine.grading import decision_calls
 from omi_rules.engine.pipeline import Scored
 from omi_rules.model.common import plural
 from omi_rules.model.ratings import band_totals
@@ -219,7 +220,8 @@ def _decision(lines: list[str], scored: Scored, did: str) -> None:
     assert scored.result is not None and scored.compiled is not None
     d = scored.result.decisions[did]
     decision = next(x for x in scored.compiled.model.decisions if x.id == did)
-    calls = _decision_calls(scored.result)
+    r = scored.result
+    calls = decision_calls(r.threads, r.criteria, r.sections, r.grades, r.headlines, r.ratings, r.overall_ratings)
     lines.append(f"{d.title}: {d.label}")
     for outcome, condition in zip(decision.outcomes, scored.compiled.decisions[did], strict=True):
         if condition is None:
@@ -230,20 +232,6 @@ def _decision(lines: list[str], scored: Scored, did: str) -> None:
         lines.extend(f"    {'  ' * s.depth}{s.text} = {_show(s.value)}" for s in steps[1:])
         if value:
             break
-
-
-def _decision_calls(result: Result) -> dict[tuple[str, str], object]:
-    calls: dict[tuple[str, str], object] = {}
-    calls.update({("thread", k): v.score for k, v in result.threads.items()})
-    calls.update({("criterion", k): v.score for k, v in result.criteria.items()})
-    calls.update({("section", k): v.score for k, v in result.sections.items()})
-    calls.update({("grade", k): (v.grade.id if v.grade else None) for k, v in result.grades.items()})
-    calls.update({("headline", k): v.score for k, v in result.headlines.items()})
-    calls.update({("rating", k): v.rating for k, v in result.ratings.items()})
-    calls.update({("points", k): v.points for k, v in result.ratings.items()})
-    calls.update({("overall", k): v.rating for k, v in result.overall_ratings.items()})
-    calls.update({("total", k): v.total for k, v in result.overall_ratings.items()})
-    return calls
 
 
 def _grade(lines: list[str], scored: Scored, cid: str) -> None:

@@ -6,13 +6,24 @@ band is decided on the displayed or the exact value (``basis``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.model import BandSet, JudgementCriterion, JudgementRule, Outcome, Rounding
-from omi_rules.model.results import BandResult, DecisionResult, JudgedCriterionResult
+from omi_rules.model.results import (
+    BandResult,
+    CriterionResult,
+    DecisionResult,
+    HeadlineResult,
+    JudgedCriterionResult,
+    OverallRatingResult,
+    RatingResult,
+    SectionResult,
+    ThreadResult,
+)
 from omi_rules.plugins.manager import Registry
 
 
@@ -64,6 +75,31 @@ def grade_criterion(
         outcome = first_outcome(rule.grades, compiled.grade_rules[rule.id], RowData({"total": total}, calls))
         grade = BandResult(id=outcome.id, label=outcome.label, sentence=outcome.sentence)
     return JudgedCriterionResult(id=criterion.id, title=criterion.title, grade=grade, counts=counts, total=total)
+
+
+def decision_calls(
+    threads: Mapping[str, ThreadResult],
+    criteria: Mapping[str, CriterionResult],
+    sections: Mapping[str, SectionResult],
+    grades: Mapping[str, JudgedCriterionResult],
+    headlines: Mapping[str, HeadlineResult],
+    ratings: Mapping[str, RatingResult],
+    overall: Mapping[str, OverallRatingResult],
+) -> dict[tuple[str, str], object]:
+    """The value of every function a decision may call (``thread('roh')``, ``rating('2.1')``,
+    ...), from the figures of one sample. Scoring and ``explain`` both use it, so the values a
+    decision is explained with are the ones it was decided on."""
+    calls: dict[tuple[str, str], object] = {}
+    calls.update({("thread", k): v.score for k, v in threads.items()})
+    calls.update({("criterion", k): v.score for k, v in criteria.items()})
+    calls.update({("section", k): v.score for k, v in sections.items()})
+    calls.update({("grade", k): (v.grade.id if v.grade else None) for k, v in grades.items()})
+    calls.update({("headline", k): v.score for k, v in headlines.items()})
+    calls.update({("rating", k): v.rating for k, v in ratings.items()})
+    calls.update({("points", k): v.points for k, v in ratings.items()})
+    calls.update({("overall", k): v.rating for k, v in overall.items()})
+    calls.update({("total", k): v.total for k, v in overall.items()})
+    return calls
 
 
 def decide(compiled: CompiledRuleset, calls: dict[tuple[str, str], object]) -> dict[str, DecisionResult]:

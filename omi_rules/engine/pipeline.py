@@ -26,8 +26,8 @@ from omi_rules.conditions.vector import VectorData, evaluate
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
-from omi_rules.engine.grading import decide, display, grade_criterion
-from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall, rating_calls
+from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
+from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
@@ -299,28 +299,14 @@ def score_sample(
                 grades[criterion.id] = grade_criterion(
                     compiled, compiled.judgement_rule(section, criterion), criterion, given
                 )
-    calls: dict[tuple[str, str], object] = {}
-    for tid, thread in scores.threads.items():
-        calls[("thread", tid)] = thread.score
-    for cid, criterion_result in scores.criteria.items():
-        calls[("criterion", cid)] = criterion_result.score
-    for sid, section_result in scores.sections.items():
-        calls[("section", sid)] = section_result.score
-    for cid, graded in grades.items():
-        calls[("grade", cid)] = graded.grade.id if graded.grade else None
     headlines = (
         score_headlines(compiled, sample, evaluation, mask)
         if with_cases and sample is not None and evaluation is not None and mask is not None
         else {}
     )
-    for hid, headline in headlines.items():
-        calls[("headline", hid)] = headline.score
     ratings = rate_criteria(compiled, scores, grades, judgements.ratings if judgements is not None else {})
     overall, unrated = rate_overall(compiled, ratings)
-    calls.update(rating_calls(ratings))
-    for oid, rolled in overall.items():
-        calls[("overall", oid)] = rolled.rating
-        calls[("total", oid)] = rolled.total
+    calls = decision_calls(scores.threads, scores.criteria, scores.sections, grades, headlines, ratings, overall)
     return Outcome(scores, grades, headlines, decide(compiled, calls), ratings, overall, unrated)
 
 
