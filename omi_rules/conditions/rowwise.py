@@ -3,6 +3,11 @@
 Used by ``explain --case`` to show *why* a question was or was not relevant. It must agree
 with ``vector.evaluate`` exactly (same rules for empty values, ordering and division; see the
 ``vector`` module docstring); ``tests/test_expr_agreement.py`` checks this on generated data.
+
+Decisions, rating limits and grade rules are evaluated here too, over scores that are exact
+fractions. Where a fraction meets a float (a literal ``59.9``, a case value), the float is read
+as the decimal it was written as, so ``score <= 59.9`` holds for a score of exactly 59.9; with
+no fraction involved, numbers are floats as in the vectorised evaluator.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from omi_rules.conditions import nodes as n
 from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.types import BoolT, DateT, EnumT, NumberT, SelectionT, Type
+from omi_rules.numbers import exact
+
+Number = float | Fraction
 
 
 @dataclass(frozen=True)
@@ -42,11 +51,25 @@ def _key(t: Type, value: Any) -> Any:
     if isinstance(t, BoolT):
         return int(bool(value))
     if isinstance(t, NumberT):
-        number = float(value)
-        return None if math.isnan(number) else number
+        return _number(value)
     if isinstance(t, DateT):
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     return value
+
+
+def _number(value: Any) -> Number | None:
+    """A non-empty number: a score's fraction kept exact, anything else a float (NaN: empty)."""
+    if isinstance(value, Fraction):
+        return value
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _alike(a: Number, b: Number) -> tuple[Number, Number]:
+    """Both exact when either is (a float as written), else both as they are."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return exact(a), exact(b)
+    return a, b
 
 
 class _RowEvaluator:
@@ -95,17 +118,15 @@ class _RowEvaluator:
             return self.compare(node, depth)
         raise AssertionError(f"unhandled node {type(node).__name__}")
 
-    def number(self, node: n.Node, depth: int) -> float | None:
+    def number(self, node: n.Node, depth: int) -> Number | None:
         v = self.value(node, depth)
-        if v is None:
-            return None
-        number = float(v)
-        return None if math.isnan(number) else number
+        return None if v is None else _number(v)
 
-    def arith(self, node: n.Arith, depth: int) -> float | None:
+    def arith(self, node: n.Arith, depth: int) -> Number | None:
         left, right = self.number(node.left, depth + 1), self.number(node.right, depth + 1)
         if left is None or right is None:
             return None
+        left, right = _alike(left, right)
         if node.op == "+":
             return left + right
         if node.op == "-":
@@ -135,7 +156,11 @@ class _RowEvaluator:
                 return None
             choose = min if node.func == "min" else max
             return values[choose(range(len(values)), key=keys.__getitem__)]
-        numbers = [float(v) for v in values]
+        numbers: list[Number] = [num for v in values if (num := _number(v)) is not None]
+        if len(numbers) < len(values):
+            return None
+        if any(isinstance(v, Fraction) for v in numbers):
+            numbers = [exact(v) for v in numbers]
         if node.func == "sum":
             return sum(numbers)
         if node.func == "mean":
@@ -183,6 +208,8 @@ class _RowEvaluator:
         a, b = _key(t, left), _key(t, right)
         if a is None or b is None:
             return False
+        if isinstance(t, NumberT):
+            a, b = _alike(a, b)
         op = node.op
         if op == "==":
             return bool(a == b)

@@ -6,25 +6,36 @@ rendered result), so the arithmetic printed here reproduces the score exactly.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from omi_rules.conditions.rowwise import RowData, explain_row
 from omi_rules.engine.compiled import CompiledQuestion
-from omi_rules.engine.grading import decision_calls
+from omi_rules.engine.grading import decision_calls, on_decision_basis
 from omi_rules.engine.pipeline import Scored
 from omi_rules.model.common import plural
 from omi_rules.model.ratings import band_totals
 from omi_rules.model.results import Result
+from omi_rules.numbers import exact, round_exact, text
 
 
 class ExplainError(Exception):
     """The target or case does not exist (a usage error, exit code 2)."""
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}%"
+def _pct(value: Fraction | float | None) -> str:
+    return "n/a" if value is None else f"{round_exact(exact(value), 2, 'half_even')}%"
+
+
+def _exactly(score: Fraction | None) -> str:
+    """A score as computed: exact where its decimal ends (70.5), else to 4 places and its
+    exact fraction (70.4861... (exactly 25375/360)), so a reader can tell a tie from a near-tie."""
+    if score is None:
+        return "no score"
+    shown = text(score)
+    return shown if Fraction(shown) == score else f"{shown}... (exactly {score})"
 
 
 def explain(scored: Scored, target: str, show_cases: bool = False, case_id: str | None = None) -> str:
@@ -126,7 +137,7 @@ def overall_lines(scored: Scored, oid: str) -> list[str]:
     ranges = dict(zip([b.rating for b in overall.bands], band_totals(overall, scale, rolled.maximum), strict=True))
     points = [result.ratings[cid].points for cid in rolled.counted]
     terms = "+".join("?" if p is None else str(p) for p in points)
-    total = "no total" if rolled.total is None else f"{rolled.total:g}"
+    total = "no total" if rolled.total is None else text(rolled.total)
     band = "no band" if rolled.banded is None else f"{labels[rolled.banded]} ({ranges[rolled.banded]})"
     word = compiled.model.wording.criterion.lower()
     members = f"{len(rolled.counted)} {word if len(rolled.counted) == 1 else plural(word)}"
@@ -170,23 +181,24 @@ def _criterion(lines: list[str], scored: Scored, cid: str) -> None:
     criterion = next(x for x in section.criteria if x.id == c.id)
     weighted = compiled.registry.aggregations[criterion.aggregation].needs_summary
     if individual and weighted:  # rules over the questions alone never use this mean
-        terms = " + ".join(f"{p:.2f}" for p in individual)
+        terms = " + ".join(text(p, 2) for p in individual)
         lines.append(f"individual mean = ({terms}) / {len(individual)} = {_pct(c.individual_mean)}")
     rule = compiled.registry.aggregations[criterion.aggregation]
     judged = [q for q in c.questions if q.scored and q.proportion is not None]
     if rule.weigh is not None and judged:  # per-question weights: the weighted sum itself
-        terms = " + ".join(f"{w[q.id]:g} x {q.proportion:.2f}" for q in judged if q.proportion is not None)
+        terms = " + ".join(f"{w[q.id]:g} x {text(q.proportion, 2)}" for q in judged if q.proportion is not None)
         total = sum(w[q.id] for q in judged)
-        lines.append(f"score = {rule.name}: ({terms}) / {total:g} = {c.score!r}")
+        lines.append(f"score = {rule.name}: ({terms}) / {total:g} = {_exactly(c.score)}")
     elif criterion.aggregation != "weighted_summary":
         owner = compiled.registry.owners.get(f"aggregation {rule.name}", "a plugin")
-        lines.append(f"score = {rule.name} ({rule.description}; from {owner}) = {c.score!r}")
+        lines.append(f"score = {rule.name} ({rule.description}; from {owner}) = {_exactly(c.score)}")
     elif c.individual_mean is not None and summary is not None:
         lines.append(
-            f"score = {w['individual']:g} x {c.individual_mean:.4f} + {w['summary']:g} x {summary:.4f} = {c.score!r}"
+            f"score = {w['individual']:g} x {text(c.individual_mean)} + {w['summary']:g} x {text(summary)}"
+            f" = {_exactly(c.score)}"
         )
     elif c.score is not None:
-        lines.append(f"score = {c.score!r} (only one part was judged, so it alone is the score)")
+        lines.append(f"score = {_exactly(c.score)} (only one part was judged, so it alone is the score)")
     else:
         lines.append(f"no score: {c.note}")
     if c.score is not None:
@@ -223,11 +235,16 @@ def _decision(lines: list[str], scored: Scored, did: str) -> None:
     r = scored.result
     calls = decision_calls(r.threads, r.criteria, r.sections, r.grades, r.headlines, r.ratings, r.overall_ratings)
     lines.append(f"{d.title}: {d.label}")
+    values = on_decision_basis(decision, calls, scored.compiled.model.rounding)
+    if decision.basis == "rounded":
+        lines.append("  on the published (rounded) scores")
+    else:
+        lines.append("  on the exact (unrounded) scores")
     for outcome, condition in zip(decision.outcomes, scored.compiled.decisions[did], strict=True):
         if condition is None:
             lines.append(f"  otherwise -> {outcome.label}")
             break
-        value, steps = explain_row(condition, RowData({}, calls))
+        value, steps = explain_row(condition, RowData({}, values))
         lines.append(f"  {outcome.when} -> {value}")
         lines.extend(f"    {'  ' * s.depth}{s.text} = {_show(s.value)}" for s in steps[1:])
         if value:
@@ -247,8 +264,8 @@ def _grade(lines: list[str], scored: Scored, cid: str) -> None:
 def _show(value: Any) -> str:
     if isinstance(value, list):  # a selection's members, e.g. [good, inadequate, good]
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:.4f}"
+    if isinstance(value, float | Fraction):
+        return text(value)
     return "empty" if value is None else str(value)
 
 

@@ -1,18 +1,19 @@
 """Rounding for display, band lookup, section 4 grades and decisions.
 
-Scores are kept unrounded; the ruleset says how they are displayed (``rounding``) and whether a
-band is decided on the displayed or the exact value (``basis``).
+Scores are kept exact (fractions); the ruleset says how they are displayed (``rounding``) and
+whether a band or a decision is decided on the displayed or the exact value (``basis``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.engine.compiled import CompiledRuleset
-from omi_rules.model import BandSet, JudgementCriterion, JudgementRule, Outcome, Rounding
+from omi_rules.model import BandSet, Decision, JudgementCriterion, JudgementRule, Outcome, Rounding
 from omi_rules.model.results import (
     BandResult,
     CriterionResult,
@@ -24,26 +25,31 @@ from omi_rules.model.results import (
     SectionResult,
     ThreadResult,
 )
+from omi_rules.numbers import round_exact
 from omi_rules.plugins.manager import Registry
 
 
-def rounded(score: float, rounding: Rounding) -> Decimal:
-    """``score`` rounded as the report prints it (decimal arithmetic: 70.5 -> 71 half-up)."""
-    method = ROUND_HALF_UP if rounding.method == "half_up" else ROUND_HALF_EVEN
-    return Decimal(repr(score)).quantize(Decimal(1).scaleb(-rounding.decimals), rounding=method)
+def rounded(score: Fraction, rounding: Rounding) -> Decimal:
+    """``score`` rounded exactly as the report prints it (70.5 -> 71 half-up, 70 half-even)."""
+    return round_exact(score, rounding.decimals, rounding.method)
 
 
-def display(score: float | None, rounding: Rounding) -> str | None:
+def display(score: Fraction | None, rounding: Rounding) -> str | None:
     return None if score is None else f"{rounded(score, rounding)}%"
 
 
+def on_basis(score: Fraction, basis: str, rounding: Rounding) -> Fraction:
+    """The value a band or decision compares: the published (rounded) figure or the exact one."""
+    return Fraction(rounded(score, rounding)) if basis == "rounded" else score
+
+
 def band_for(
-    score: float | None, band_set: BandSet | None, rounding: Rounding, registry: Registry
+    score: Fraction | None, band_set: BandSet | None, rounding: Rounding, registry: Registry
 ) -> BandResult | None:
     """The band a score falls in, by the band set's grade rule, on the basis it names."""
     if score is None or band_set is None:
         return None
-    value = float(rounded(score, rounding)) if band_set.basis == "rounded" else score
+    value = on_basis(score, band_set.basis, rounding)
     rule = registry.grade_rules[band_set.rule]
     band_id = registry.call("grade rule", rule.name, rule.grade, value, band_set)
     band = next((b for b in band_set.bands if b.id == band_id), None)
@@ -69,7 +75,7 @@ def grade_criterion(
     calls: dict[tuple[str, str], object] = {}
     for value, count in counts.items():
         calls[("n", value)] = count
-        calls[("share", value)] = count / total if total else None
+        calls[("share", value)] = Fraction(count, total) if total else None
     grade = None
     if total:
         outcome = first_outcome(rule.grades, compiled.grade_rules[rule.id], RowData({"total": total}, calls))
@@ -102,10 +108,31 @@ def decision_calls(
     return calls
 
 
+SCORE_FUNCTIONS = frozenset({"criterion", "section", "thread", "headline"})
+"""The functions whose values are published rounded (``display``); a decision's ``basis``
+says whether it compares those published figures or the exact scores."""
+
+
+def on_decision_basis(
+    decision: Decision, calls: Mapping[tuple[str, str], object], rounding: Rounding
+) -> Mapping[tuple[str, str], object]:
+    """The values ``decision`` compares: the scores as published when its basis is ``rounded``,
+    else (declared ``unrounded`` or not declared) the exact scores."""
+    if decision.basis != "rounded":
+        return calls
+    return {
+        key: on_basis(value, "rounded", rounding)
+        if key[0] in SCORE_FUNCTIONS and isinstance(value, Fraction)
+        else value
+        for key, value in calls.items()
+    }
+
+
 def decide(compiled: CompiledRuleset, calls: dict[tuple[str, str], object]) -> dict[str, DecisionResult]:
     out: dict[str, DecisionResult] = {}
     for decision in compiled.model.decisions:
-        outcome = first_outcome(decision.outcomes, compiled.decisions[decision.id], RowData({}, calls))
+        values = on_decision_basis(decision, calls, compiled.model.rounding)
+        outcome = first_outcome(decision.outcomes, compiled.decisions[decision.id], RowData({}, values))
         out[decision.id] = DecisionResult(
             id=decision.id, title=decision.title, outcome=outcome.id, label=outcome.label, sentence=outcome.sentence
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,7 @@ def score_headlines(
         counted = mask & _truth(compiled, sample, evaluation, counted_if)
         well = counted & _truth(compiled, sample, evaluation, well_if)
         cases, good = int(counted.sum()), int(well.sum())
-        share = 100.0 * good / cases if cases else None
+        share = Fraction(100 * good, cases) if cases else None
         out[headline.id] = HeadlineResult(
             id=headline.id,
             title=headline.title,

@@ -14,6 +14,7 @@ level it counts as.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from omi_rules.casedata.judgements import GivenRating
 from omi_rules.conditions.rowwise import RowData, evaluate_row
@@ -26,6 +27,7 @@ from omi_rules.model.results import (
     RatingResult,
     Scores,
 )
+from omi_rules.numbers import exact
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _one(
     best = max(v.points or 0 for v in scale.levels)
     unrated = [cid for cid in counted if ratings[cid].points is None]
     points = [p for cid in counted if (p := ratings[cid].points) is not None]
-    total: float | None = float(sum(points))
+    total: Fraction | None = Fraction(sum(points))
     missing: list[str] = []
     rescaled = False
     if unrated:
@@ -123,13 +125,13 @@ def _one(
             total, missing = None, unrated
         elif overall.unrated == "rescale":
             rescaled = True
-            total = sum(points) * len(counted) / len(points) if points else None
+            total = Fraction(sum(points) * len(counted), len(points)) if points else None
         elif isinstance(overall.unrated, RatedAs):
             as_level = _level(scale, overall.unrated.rating)
-            total = float(sum(points) + len(unrated) * ((as_level.points or 0) if as_level else 0))
+            total = Fraction(sum(points) + len(unrated) * ((as_level.points or 0) if as_level else 0))
     banded = None
     if total is not None:
-        banded = next((b.rating for b in overall.bands if total >= b.min), None)
+        banded = next((b.rating for b in overall.bands if total >= exact(b.min)), None)
     rank = {v.id: i for i, v in enumerate(scale.levels)}
     rating = banded
     applied: list[AppliedLimit] = []

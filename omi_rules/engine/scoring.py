@@ -2,11 +2,15 @@
 
 Relevance is computed once for the whole sample; a subgroup is a boolean mask over cases, so
 a subgroup's scores are exactly the scores of the filtered sample (a property test checks it).
+
+Counting is vectorised (numpy, one pass per question); every score from the counts on is an
+exact fraction (``omi_rules.numbers``), so a rounding tie such as 0.8 x 79/90 + 0.2 x 1/72 =
+70.5 is exactly 70.5 and the ruleset's rounding rule decides it.
 """
 
 from __future__ import annotations
 
-from statistics import fmean
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +26,7 @@ from omi_rules.model.results import (
     SectionResult,
     ThreadResult,
 )
+from omi_rules.numbers import exact, mean
 from omi_rules.plugins.hookspecs import Aggregation
 
 NO_CASES = "no relevant case was judged on any of its questions"
@@ -37,16 +42,17 @@ def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_])
     )
 
 
-def proportion(counts: Counts) -> float | None:
-    """Percent of judged cases that were sufficient; None when none was judged."""
-    return None if counts.judged == 0 else 100.0 * counts.sufficient / counts.judged
+def proportion(counts: Counts) -> Fraction | None:
+    """Percent of judged cases that were sufficient, exactly; None when none was judged."""
+    return None if counts.judged == 0 else Fraction(100 * counts.sufficient, counts.judged)
 
 
 def _weights_used(
     rule: Aggregation, individual: float, summary: float, questions: dict[str, float]
 ) -> dict[str, float]:
-    """The weights the criterion's aggregation used, for the result: OMI's individual/summary
-    pair, each question's weight, or none (the lowest or the mean of the questions)."""
+    """The weights the criterion's aggregation used, for the result (as written in the
+    ruleset): OMI's individual/summary pair, each question's weight, or none (the lowest or
+    the mean of the questions)."""
     if rule.weigh is not None:
         return questions
     return {"individual": individual, "summary": summary} if rule.needs_summary else {}
@@ -56,15 +62,15 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     """Criteria, sections and threads for the cases selected by ``mask``."""
     rounding = compiled.model.rounding
     registry = compiled.registry
-    proportions: dict[str, float | None] = {}
+    proportions: dict[str, Fraction | None] = {}
     criteria: dict[str, CriterionResult] = {}
     sections: dict[str, SectionResult] = {}
     for section in compiled.case_sections:
-        section_scores: list[float] = []
+        section_scores: list[Fraction] = []
         for criterion in section.criteria:
             questions: list[QuestionResult] = []
-            individual: list[float] = []
-            summary: float | None = None
+            individual: list[Fraction] = []
+            summary: Fraction | None = None
             for question in criterion.questions:
                 counts = count(compiled.by_id[question.id], evaluation, mask)
                 p = proportion(counts)
@@ -88,11 +94,17 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                     rule.name,
                     rule.weigh,
                     [q.proportion for q in judged],
-                    [question_weights[q.id] for q in judged],
+                    [exact(question_weights[q.id]) for q in judged],
                 )
             else:
                 score = registry.score(
-                    "aggregation", rule.name, rule.combine, individual, summary, w.individual, w.summary
+                    "aggregation",
+                    rule.name,
+                    rule.combine,
+                    individual,
+                    summary,
+                    exact(w.individual),
+                    exact(w.summary),
                 )
             if score is not None:
                 section_scores.append(score)
@@ -103,14 +115,14 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
                 score=score,
                 display=display(score, rounding),
                 band=band_for(score, compiled.criterion_bands(section, criterion), rounding, registry),
-                individual_mean=fmean(individual) if individual else None,
+                individual_mean=mean(individual),
                 summary_proportion=summary,
                 weights=_weights_used(rule, w.individual, w.summary, question_weights),
                 aggregation=criterion.aggregation,
                 questions=questions,
                 note=None if score is not None else NO_CASES,
             )
-        section_score = fmean(section_scores) if section_scores else None
+        section_score = mean(section_scores)
         sections[section.id] = SectionResult(
             id=section.id,
             title=section.title,

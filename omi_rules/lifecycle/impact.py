@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
 from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
+from omi_rules.numbers import text
 
 CASE_SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
 JUDGEMENTS_NAME = "judgements.yaml"
@@ -232,7 +233,7 @@ def _overall(rolled: OverallRatingResult | None) -> str | None:
     """An overall rating as a report shows it: ``Good (25 of 36)``."""
     if rolled is None:
         return None
-    total = "no total" if rolled.total is None else f"{rolled.total:g} of {rolled.maximum}"
+    total = "no total" if rolled.total is None else f"{text(rolled.total)} of {rolled.maximum}"
     return f"{rolled.label or 'not rated'} ({total})"
 
 

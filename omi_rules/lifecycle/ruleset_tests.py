@@ -13,6 +13,7 @@ each band set reached, each decision outcome and each judgement-rule grade reach
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from omi_rules.model.inputs import (
 )
 from omi_rules.model.results import OverallRatingResult, Result
 from omi_rules.model.schema_check import validate
+from omi_rules.numbers import exact, text
 from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
 
@@ -281,8 +283,9 @@ def _shifted(source_map: SourceMap, prefix: PathKey) -> SourceMap:
     return shifted
 
 
-def _near(actual: float | None, expected: float, tolerance: float) -> bool:
-    return actual is not None and abs(actual - expected) <= tolerance
+def _near(actual: Fraction | float | None, expected: float, tolerance: float) -> bool:
+    """Within the tolerance, compared exactly (an expected 70.5 with tolerance 0 matches 70.5)."""
+    return actual is not None and abs(exact(actual) - exact(expected)) <= exact(tolerance)
 
 
 def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> None:
@@ -298,7 +301,7 @@ def compare(test: RulesetTest, scored: Scored, at: Any, outcome: Outcome) -> Non
         spec = wanted if isinstance(wanted, CriterionExpectation) else CriterionExpectation(score=wanted)
         problems = []
         if spec.no_score and got.score is not None:
-            problems.append(f"expected no score, got {got.score:.4f}")
+            problems.append(f"expected no score, got {_pct(got.score)}")
         if spec.score is not None and not _near(got.score, spec.score, tol):
             problems.append(f"score expected {spec.score:g} ± {tol:g}, got {_pct(got.score)}")
         if spec.band is not None and (got.band.id if got.band else None) != spec.band:
@@ -411,7 +414,7 @@ def _shown(value: object) -> str:
 
 def _overall_trail(rolled: OverallRatingResult) -> str:
     """How an overall rating was made, for a failing expectation."""
-    total = "none" if rolled.total is None else f"{rolled.total:g}"
+    total = "none" if rolled.total is None else text(rolled.total)
     lines = [f"{rolled.title}: total {total} of {rolled.maximum} -> {rolled.banded or 'no band'}"]
     lines.append("counted: " + ", ".join(rolled.counted))
     if rolled.excluded:
@@ -420,5 +423,5 @@ def _overall_trail(rolled: OverallRatingResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pct(value: float | None) -> str:
-    return "no score" if value is None else f"{value:.4f}"
+def _pct(value: Fraction | float | None) -> str:
+    return "no score" if value is None else text(value)

@@ -1,12 +1,40 @@
 """The shape of a scoring result (`--format json`), published as `schemas/result.schema.json`.
 
 Scores are unrounded percentages (0-100) or null when nothing was judged; `display` is the
-score rounded by the ruleset's rule, as the report prints it.
+score rounded by the ruleset's rule, as the report prints it. In memory every score is an exact
+fraction (``omi_rules.numbers``), so rounding and bands see the true value; the JSON holds
+it as a number.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from omi_rules.numbers import exact
+
+
+def _to_exact(value: object) -> object:
+    """Pydantic's view: accept any number a caller has, keep it exact (a float as written)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction | Decimal):
+        return value  # pydantic then reports the wrong type
+    return exact(value)
+
+
+def _to_float(value: Fraction) -> float:
+    return float(value)
+
+
+Exact = Annotated[
+    Fraction,
+    BeforeValidator(_to_exact),
+    PlainSerializer(_to_float, return_type=float),
+    WithJsonSchema({"type": "number"}),
+]
+"""A score field: exact in memory, a plain JSON number (float) in every serialised result."""
 
 
 class _Model(BaseModel):
@@ -29,7 +57,7 @@ class Counts(_Model):
 class QuestionResult(_Model):
     id: str
     counts: Counts
-    proportion: float | None
+    proportion: Exact | None
     """sufficient / judged, in percent; null when no relevant case was judged."""
     scored: bool
     summary: bool
@@ -45,13 +73,13 @@ class CriterionResult(_Model):
     id: str
     title: str
     section: str
-    score: float | None
+    score: Exact | None
     """Unrounded percentage, or null when no question was judged on any relevant case."""
     display: str | None
     band: BandResult | None
-    individual_mean: float | None
+    individual_mean: Exact | None
     """Mean proportion over individual questions with at least one judged case."""
-    summary_proportion: float | None
+    summary_proportion: Exact | None
     weights: dict[str, float]
     """The weights the aggregation used: OMI's `individual` and `summary`; each scored
     question's weight by its id (`weighted_questions`); empty for one that uses none (the
@@ -65,7 +93,7 @@ class CriterionResult(_Model):
 class SectionResult(_Model):
     id: str
     title: str
-    score: float | None
+    score: Exact | None
     display: str | None
     criteria: list[str]
     published: bool = True
@@ -75,7 +103,7 @@ class SectionResult(_Model):
 class ThreadResult(_Model):
     id: str
     title: str
-    score: float | None
+    score: Exact | None
     display: str | None
     band: BandResult | None
     questions: list[str]
@@ -150,7 +178,7 @@ class OverallRatingResult(_Model):
     rating: str | None
     """The overall level after limits; null when it could not be rated."""
     label: str | None
-    total: float | None
+    total: Exact | None
     """Sum of the counted members' points (scaled up when unrated members were left out)."""
     maximum: int
     """The highest total possible: the counted members times the best level's points."""
@@ -171,7 +199,7 @@ class OverallRatingResult(_Model):
 class HeadlineResult(_Model):
     id: str
     title: str
-    score: float | None
+    score: Exact | None
     """Percent of counted cases where the work was done well enough; null when none counted."""
     display: str | None
     cases: int

@@ -444,6 +444,12 @@ class Decision(_Model):
     """The question the decision answers."""
     outcomes: list[Outcome] = Field(min_length=1)
     """The possible outcomes, tried in order; the last has no `when`."""
+    basis: Literal["rounded", "unrounded"] | None = None
+    """Which scores the conditions compare: `rounded`, each score as the report publishes it
+    (a thread of 59.6 is 60 at 0 decimals, so `thread('roh') < 60` is false, as the published
+    60% says); `unrounded`, the exact score (59.6 < 60 is true though 60% is published). Not
+    declared: unrounded, and `check` warns (R029) where a condition compares a score, because
+    the decision and the published figure can then disagree."""
     source: Source
     """Where the decision rule comes from, or the assumption behind it."""
 

@@ -2,69 +2,80 @@
 
 Keeping the built-ins behind the same hooks is what proves the hooks are sufficient: the OMI
 methodology itself uses nothing a third-party plugin could not provide.
+
+Every rule computes with exact fractions (``omi_rules.numbers``): a score that is exactly a
+rounding tie (70.5) must stay one, so that the ruleset's rounding rule, not binary floating
+point, decides which way it goes.
 """
 
 from __future__ import annotations
 
-from math import fsum
+from fractions import Fraction
 from pathlib import Path
-from statistics import fmean
 
 from omi_rules.casedata import readers
 from omi_rules.casedata.table import RawTable
 from omi_rules.model import BandSet
+from omi_rules.numbers import exact, mean
 from omi_rules.plugins.hookspecs import Aggregation, GradeRule, Reader, ThreadCombination, hookimpl
 
 
 def weighted_summary(
-    individual: list[float], summary: float | None, w_individual: float, w_summary: float
-) -> float | None:
+    individual: list[Fraction], summary: Fraction | None, w_individual: Fraction, w_summary: Fraction
+) -> Fraction | None:
     """OMI's rule (Appendix 4): ``w_i * mean(individual) + w_s * summary``.
 
     When one part has no judged case the other part alone is the score (its weight is
     renormalised to 1); with neither, the criterion has no score. (Assumption: Appendix 4 does
     not say; this never turns "nothing judged" into 0% or 100%.)
     """
-    mean = fmean(individual) if individual else None
-    if mean is not None and summary is not None:
-        return w_individual * mean + w_summary * summary
-    return mean if mean is not None else summary
+    average = mean(individual)
+    if average is not None and summary is not None:
+        return w_individual * average + w_summary * summary
+    return average if average is not None else summary
 
 
-def mean_of_all(individual: list[float], summary: float | None, w_individual: float, w_summary: float) -> float | None:
+def mean_of_all(
+    individual: list[Fraction], summary: Fraction | None, w_individual: Fraction, w_summary: Fraction
+) -> Fraction | None:
     """Unweighted mean over every judged question, the summary counted like the others."""
-    parts = individual + ([summary] if summary is not None else [])
-    return fmean(parts) if parts else None
+    return mean(individual + ([summary] if summary is not None else []))
 
 
 def minimum_of_all(
-    individual: list[float], summary: float | None, w_individual: float, w_summary: float
-) -> float | None:
+    individual: list[Fraction], summary: Fraction | None, w_individual: Fraction, w_summary: Fraction
+) -> Fraction | None:
     """The weakest judged question decides: a strict reading of "every aspect must be sufficient"."""
     parts = individual + ([summary] if summary is not None else [])
     return min(parts) if parts else None
 
 
-def weighted_mean(proportions: list[float], weights: list[float]) -> float | None:
+def weighted_mean(proportions: list[Fraction], weights: list[Fraction]) -> Fraction | None:
     """The mean of the judged questions' proportions, each counted by its declared weight
-    (a framework that weighs its key questions differently)."""
-    total = fsum(weights)  # fsum: exact, so the order of the questions cannot change the score
-    return fsum(p * w for p, w in zip(proportions, weights, strict=True)) / total if total else None
+    (a framework that weighs its key questions differently). Exact, so the order of the
+    questions cannot change the score."""
+    total = sum(weights, Fraction(0))
+    weighted = sum((p * w for p, w in zip(proportions, weights, strict=True)), Fraction(0))
+    return weighted / total if total else None
 
 
-def mean_of_questions(proportions: list[float]) -> float | None:
+def mean_of_questions(proportions: list[Fraction]) -> Fraction | None:
     """A thread's score: the mean of its questions' proportions (Appendix 4)."""
-    return fmean(proportions) if proportions else None
+    return mean(proportions)
 
 
-def minimum_of_questions(proportions: list[float]) -> float | None:
+def minimum_of_questions(proportions: list[Fraction]) -> Fraction | None:
     return min(proportions) if proportions else None
 
 
-def ranges(score: float, band_set: BandSet) -> str | None:
-    """Bands as ranges: ``min <= score < max``; the band whose max is 100 includes 100."""
+def ranges(score: Fraction, band_set: BandSet) -> str | None:
+    """Bands as ranges: ``min <= score < max``; the band whose max is 100 includes 100.
+
+    The limits are read as written (62.7 is exactly 62.7): the float 62.7 is a little more,
+    and a score of exactly 62.7 would fall below its own band."""
     for band in band_set.bands:
-        if band.min <= score < band.max or score == band.max == 100:
+        low, high = exact(band.min), exact(band.max)
+        if low <= score < high or score == high == 100:
             return band.id
     return None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
     from omi_rules.model.results import Result
 
 PROJECT = "omi_rules"
+
+Score = Fraction | float | int
+"""What a scoring function may return. It receives exact fractions (``fractions.Fraction``:
+proportions, weights, scores), and arithmetic on fractions and whole numbers stays exact, so a
+rounding tie such as 70.5 stays a tie. A float result is accepted and read as the decimal it
+prints as, but float arithmetic (``statistics.fmean``, a float literal such as ``0.5``) can
+lose a tie: write ``Fraction(1, 2)`` or keep to ``sum``, ``len``, ``min`` and ``max``."""
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -45,20 +53,21 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 class Aggregation:
     """A criterion rule: ``combine(individual, summary, w_individual, w_summary)``.
 
-    ``individual`` holds the proportions (percent) of the criterion's scored individual
-    questions that have at least one judged case; ``summary`` the summary question's, or None.
-    Return the criterion score in percent, or None when nothing was judged (never 0 or 100
-    for "nothing judged").
+    ``individual`` holds the proportions (percent, exact fractions) of the criterion's scored
+    individual questions that have at least one judged case; ``summary`` the summary question's,
+    or None; the weights are the ruleset's, as exact fractions (0.8 is 4/5). Return the
+    criterion score in percent, or None when nothing was judged (never 0 or 100 for "nothing
+    judged").
     """
 
     name: str
     description: str
-    combine: Callable[[list[float], float | None, float, float], float | None]
+    combine: Callable[[list[Fraction], Fraction | None, Fraction, Fraction], Score | None]
     needs_summary: bool = True
     """Whether a criterion aggregated this way must have exactly one summary question (and
     its weights are used). False for rules over the key questions alone, such as the lowest
     of them; a criterion may then have no summary question (at most one)."""
-    weigh: Callable[[list[float], list[float]], float | None] | None = None
+    weigh: Callable[[list[Fraction], list[Fraction]], Score | None] | None = None
     """For a rule over per-question weights: ``weigh(proportions, weights)`` of every scored
     question with a judged case (the summary question included), each weight the question's
     ``weight`` (default 1). When set it is used instead of ``combine``, which should then give
@@ -67,23 +76,27 @@ class Aggregation:
 
 @dataclass(frozen=True)
 class ThreadCombination:
-    """A thread rule: ``combine(proportions)`` over the selected questions with judged cases."""
+    """A thread rule: ``combine(proportions)`` over the selected questions with judged cases
+    (exact fractions, percent)."""
 
     name: str
     description: str
-    combine: Callable[[list[float]], float | None]
+    combine: Callable[[list[Fraction]], Score | None]
 
 
 @dataclass(frozen=True)
 class GradeRule:
     """Turns a score into a band id of a band set: ``grade(score, band_set)`` (None: no band).
 
-    ``score`` is already rounded when the band set's basis says so.
+    ``score`` is an exact fraction, already rounded when the band set's basis says so. Compare
+    it with a band's limits through ``omi_rules.numbers.exact(band.min)``: a limit written
+    62.7 is then exactly 62.7, where the float 62.7 is a little more and would refuse a score of
+    exactly 62.7.
     """
 
     name: str
     description: str
-    grade: Callable[[float, BandSet], str | None]
+    grade: Callable[[Fraction, BandSet], str | None]
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ import importlib.metadata as metadata
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from omi_rules import __version__
 from omi_rules.diagnostics.codes import CODES
+from omi_rules.numbers import exact
 from omi_rules.plugins import builtin
 from omi_rules.plugins.hookspecs import (
     PROJECT,
@@ -92,16 +94,18 @@ class Registry:
     owners: dict[str, str] = field(default_factory=dict)
     """``"<kind> <name>"`` -> the plugin that provides it, for messages."""
 
-    def score(self, kind: str, name: str, function: Callable[..., Any], *args: Any) -> float | None:
-        """Call a plugin's scoring function; its result must be a percentage (0-100) or None."""
+    def score(self, kind: str, name: str, function: Callable[..., Any], *args: Any) -> Fraction | None:
+        """Call a plugin's scoring function; its result must be a percentage (0-100) or None.
+
+        The result is kept exact: a fraction as it is, a float as the decimal it prints as."""
         value = self.call(kind, name, function, *args)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        if isinstance(value, bool) or not isinstance(value, int | float | Fraction) or not 0 <= value <= 100:
             raise PluginFailure(
                 f"{self._who(kind, name)} returned {value!r}; a score is a percentage from 0 to 100, or None"
             )
-        return float(value)
+        return exact(value)
 
     def call(self, kind: str, name: str, function: Callable[..., Any], *args: Any) -> Any:
         """Call a plugin's function, turning its exceptions into a ``PluginFailure`` naming it."""

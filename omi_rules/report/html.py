@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 import jinja2
@@ -316,13 +317,14 @@ def _bar(
     kind: Literal["criterion", "section"],
     item_id: str,
     label: str,
-    score: float | None,
+    score: Fraction | float | None,
     display: str | None,
     band_label: str | None,
     fill: str,
     y: float,
     row_limits: tuple[LimitLine, ...] = (),
 ) -> Bar:
+    score = None if score is None else float(score)  # a chart is drawn in floats; the text is `display`
     bold = kind == "section"
     room = PLOT_WIDTH - (_text_width(band_label, LABEL_SIZE) + 16 if band_label else 0)
     bar_height = 18.0 if bold else 15.0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from omi_rules.model import Wording
 from omi_rules.model.results import RatingResult, Result, Scores
+from omi_rules.numbers import text
 from omi_rules.plugins.hookspecs import ReportSection
 
 NOT_SCORED = "no judged cases"
@@ -152,7 +153,7 @@ def rating_tables(result: Result) -> list[Table]:
             rows.append([f"{r.id} {r.title}", (r.label or "not rated") + note, points, _rating_basis(r)])
         tables.append(Table("Ratings", [words(result).criterion, "Rating", "Points", "How"], rows))
     for o in result.overall_ratings.values():
-        total = "-" if o.total is None else f"{o.total:g} of {o.maximum}" + (" (rescaled)" if o.rescaled else "")
+        total = "-" if o.total is None else f"{text(o.total)} of {o.maximum}" + (" (rescaled)" if o.rescaled else "")
         how = []
         if o.excluded:
             how.append("not counted: " + ", ".join(o.excluded))

@@ -34,8 +34,8 @@ MUTANTS = [
         "weights-swapped",
         "a criterion's individual and summary weights are swapped",
         "omi_rules/engine/scoring.py",
-        "individual, summary, w.individual, w.summary\n",
-        "individual, summary, w.summary, w.individual\n",
+        "exact(w.individual),\n                    exact(w.summary),\n",
+        "exact(w.summary),\n                    exact(w.individual),\n",
         (f"{SCORING}::test_criterion_score_is_its_weighted_combination_and_between_its_parts",),
     ),
     Mutant(
@@ -76,8 +76,8 @@ MUTANTS = [
         "band-boundary-wrong-side",
         "bands include their max and exclude their min (min < score <= max)",
         "omi_rules/plugins/builtin.py",
-        "if band.min <= score < band.max or score == band.max == 100:",
-        "if band.min < score <= band.max or score == band.min == 0:",
+        "if low <= score < high or score == high == 100:",
+        "if low < score <= high or score == low == 0:",
         (f"{SCORING}::test_grade_bands_are_a_monotone_step_function_of_the_score",),
     ),
     Mutant(
@@ -107,9 +107,9 @@ MUTANTS = [
     Mutant(
         "rounding-half-even",
         "scores are rounded half to even where the ruleset says half up",
-        "omi_rules/engine/grading.py",
-        'ROUND_HALF_UP if rounding.method == "half_up" else ROUND_HALF_EVEN',
-        'ROUND_HALF_EVEN if rounding.method == "half_up" else ROUND_HALF_UP',
+        "omi_rules/numbers.py",
+        'remainder == HALF and (method == "half_up" or whole % 2 == 1)',
+        'remainder == HALF and (method != "half_up" or whole % 2 == 1)',
         (f"{SCORING}::test_grade_bands_are_a_monotone_step_function_of_the_score",),
     ),
 ]

@@ -21,23 +21,26 @@ TOLERANCE = 1e-6
 
 
 def expectations(outcome: Outcome) -> dict[str, Any]:
-    """Everything the outcome says, as a ruleset test's ``expect`` block."""
+    """Everything the outcome says, as a ruleset test's ``expect`` block (scores as the decimals
+    a person would write, within ``TOLERANCE`` of the exact ones)."""
     criteria: dict[str, Any] = {}
     questions: dict[str, Any] = {}
     for cid, c in outcome.scores.criteria.items():
         criteria[cid] = (
-            {"no_score": True} if c.score is None else {"score": c.score, "band": c.band.id if c.band else None}
+            {"no_score": True} if c.score is None else {"score": float(c.score), "band": c.band.id if c.band else None}
         )
         for q in c.questions:
-            questions[q.id] = q.counts.model_dump() | ({} if q.proportion is None else {"proportion": q.proportion})
+            questions[q.id] = q.counts.model_dump() | (
+                {} if q.proportion is None else {"proportion": float(q.proportion)}
+            )
     return {
         "criteria": {k: {x: y for x, y in v.items() if y is not None} for k, v in criteria.items()},
         "questions": questions,
-        "sections": {k: s.score for k, s in outcome.scores.sections.items() if s.score is not None},
-        "threads": {k: t.score for k, t in outcome.scores.threads.items() if t.score is not None},
+        "sections": {k: float(s.score) for k, s in outcome.scores.sections.items() if s.score is not None},
+        "threads": {k: float(t.score) for k, t in outcome.scores.threads.items() if t.score is not None},
         "grades": {k: g.grade.id for k, g in outcome.grades.items() if g.grade is not None},
         "decisions": {k: d.outcome for k, d in outcome.decisions.items()},
-        "headlines": {k: h.score for k, h in outcome.headlines.items() if h.score is not None},
+        "headlines": {k: float(h.score) for k, h in outcome.headlines.items() if h.score is not None},
     }
 
 

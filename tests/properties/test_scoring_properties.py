@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import math
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from statistics import fmean
 from typing import Any
 
@@ -259,10 +260,14 @@ def test_thread_score_is_the_mean_of_its_questions(inspection: Inspection) -> No
         assert result.score is not None and math.isclose(result.score, expected, **CLOSE)
 
 
-def as_printed(score: float, decimals: int, method: str) -> Decimal:
-    """Oracle for display rounding: the decimal the report prints (70.5 -> 71 half up)."""
+def as_printed(score: Fraction, decimals: int, method: str) -> Decimal:
+    """Oracle for display rounding: the decimal the report prints (70.5 -> 71 half up). The
+    scores drawn are terminating decimals, held exactly at 60 digits."""
     mode = ROUND_HALF_UP if method == "half_up" else ROUND_HALF_EVEN
-    return Decimal(repr(score)).quantize(Decimal(1).scaleb(-decimals), rounding=mode)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        value = Decimal(score.numerator) / Decimal(score.denominator)
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=mode)
 
 
 @given(
@@ -285,16 +290,20 @@ def test_grade_bands_are_a_monotone_step_function_of_the_score(
     band_set = BandSet.model_validate(band_doc)
     rounding = Rounding(decimals=decimals, method=method)
     registry = builtin_registry()
-    limits = sorted({b.min for b in band_set.bands} | {b.max for b in band_set.bands})
-    near = [limit - 0.5 * 10**-decimals for limit in limits if limit > 0]  # ties just below a limit
+    limits = sorted({Fraction(repr(b.min)) for b in band_set.bands} | {Fraction(repr(b.max)) for b in band_set.bands})
+    near = [limit - Fraction(1, 2 * 10**decimals) for limit in limits if limit > 0]  # ties just below a limit
     ranks = []
-    for score in sorted(scores + limits + near):
+    for score in sorted([Fraction(repr(float(s))) for s in scores] + limits + near):
         band = band_for(score, band_set, rounding, registry)
         assert band is not None, score
         shown = as_printed(score, decimals, method)
         assert display(score, rounding) == f"{shown}%"
-        value = float(shown) if band_set.basis == "rounded" else score
-        expected = [b.id for b in band_set.bands if b.min <= value < b.max or value == b.max == 100]
+        value = Fraction(shown) if band_set.basis == "rounded" else score
+        expected = [
+            b.id
+            for b in band_set.bands
+            if Fraction(repr(b.min)) <= value < Fraction(repr(b.max)) or value == Fraction(repr(b.max)) == 100
+        ]
         assert [band.id] == expected, (score, value)
         ranks.append(next(b.min for b in band_set.bands if b.id == band.id))
     assert ranks == sorted(ranks)
