@@ -173,6 +173,27 @@ def test_table_1_table_2_and_decision(tree: Element, page: str) -> None:
     assert "Will a further focused inspection of Risk of Harm work follow?" in page
 
 
+def test_table_1_says_which_criteria_were_not_judged(tmp_path: Path) -> None:
+    """A criterion left out of the judgements has no grade and says so; one judged on some of
+    its specific criteria shows its grade with the ones left out named."""
+    text = (ROOT / NW[2]).read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(text) if line.startswith('  "4.3":'))
+    stop = next(i for i, line in enumerate(text) if line.startswith('  "4.4":'))
+    kept = [line for line in text[:start] + text[stop:] if not line.startswith('    "4.4.6":')]
+    judgements = tmp_path / "judgements.yaml"
+    judgements.write_text("".join(kept), encoding="utf-8")
+    page, _, _ = _render(NW[0], NW[1], judgements)
+    table1 = next(t for t in parse(page).iter("table") if t.iter("caption")[0].all_text().startswith("Table 1"))
+    rows = _rows(table1)
+    assert rows["4.3 Resource deployment"] == [
+        "not judged",
+        "none (not judged: " + ", ".join(f"4.3.{n}" for n in range(1, 9)) + ")",
+    ]
+    grade, judged = rows["4.4 Workforce planning and development"]
+    assert grade.endswith("(7 of 8 judged)")
+    assert judged.endswith("(of 7); not judged: 4.4.6")
+
+
 def test_provenance(page: str, north_wales: tuple[str, Result, Ruleset]) -> None:
     result = north_wales[1]
     assert result.inputs.judgements is not None

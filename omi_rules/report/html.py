@@ -24,12 +24,13 @@ from typing import Literal
 import jinja2
 
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
-from omi_rules.model.results import Result
+from omi_rules.model.results import JudgedCriterionResult, Result
 from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import (
     NOT_SCORED,
     case_scores_caption,
     case_sections_named,
+    grade_text,
     labelled,
     plural,
     rating_tables,
@@ -416,8 +417,7 @@ def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
         return None
     rows: list[list[str]] = []
     for g in result.grades.values():
-        counts = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in g.counts.items())
-        rows.append([f"{g.id} {g.title}", g.grade.label if g.grade else "not graded", f"{counts} (of {g.total})"])
+        rows.append([f"{g.id} {g.title}", grade_text(g), _judged_text(g)])
     titles = [s.title for s in model.sections if isinstance(s, JudgementSection)]
     where = f" ({', '.join(titles)})" if titles else ""
     return _table(
@@ -426,6 +426,16 @@ def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
         rows,
         ["", "nowrap", ""],
     )
+
+
+def _judged_text(graded: JudgedCriterionResult) -> str:
+    """The judgements behind a grade (``5 met, 1 partly met, 0 not met (of 6)``), naming the
+    specific criteria left out, since a grade made without them must not look complete."""
+    if graded.total == 0:
+        return f"none (not judged: {', '.join(graded.not_judged)})"
+    counts = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in graded.counts.items())
+    missing = f"; not judged: {', '.join(graded.not_judged)}" if graded.not_judged else ""
+    return f"{counts} (of {graded.total}){missing}"
 
 
 def threads_table(result: Result) -> HtmlTable | None:
