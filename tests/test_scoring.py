@@ -217,3 +217,14 @@ def test_a_partly_judged_criterion_is_graded_from_those_judged_with_a_warning(tm
     assert "4.3.8" in graded["note"]
     code, _, stderr = _score_nw(partly)
     assert code == 0 and f"partly.yaml:{line}:3: warning[J004]" in stderr
+
+
+def test_a_thread_lists_only_the_questions_that_contributed() -> None:
+    """As the user guide's key table says: a thread's `questions` are the selected questions
+    with at least one judged case among the cases scored, so a subgroup where the RoH
+    question applies to no case lists none (and has no score), though the thread selects it."""
+    assert COMPILED.thread_questions["roh"] == ["1.1.2"]
+    whole = json.loads(run_json())["threads"]["roh"]
+    assert whole["questions"] == ["1.1.2"] and whole["score"] is not None
+    low = json.loads(run_json("--where", "roh < 'high'"))["threads"]["roh"]
+    assert low["questions"] == [] and low["score"] is None
