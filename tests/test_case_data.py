@@ -219,30 +219,55 @@ JUDGEMENT_CASES = [
             1,
         ),
         [("J001", 4, 3)],
+        1,
     ),
     (
         "J002",
         "an unknown specific criterion",
         edit('"4.1.1": met', '"4.1.1": met\n    "4.1.9": met', JUDGEMENTS),
         [("J002", 6, 5)],
+        1,
     ),
-    ("J003", "a judgement not in the rule", edit('"4.1.1": met', '"4.1.1": mett', JUDGEMENTS), [("J003", 5, 14)]),
-    ("J004", "a specific criterion not judged", edit('    "4.1.1": met\n', "", JUDGEMENTS), [("J004", 4, 3)]),
-    ("J005", "judgements written as a list", edit('  "4.1":', '  - "4.1":', JUDGEMENTS), [("J005", 4, 3)]),
+    ("J003", "a judgement not in the rule", edit('"4.1.1": met', '"4.1.1": mett', JUDGEMENTS), [("J003", 5, 14)], 1),
+    # a warning: 4.1 is graded from 4.1.2 alone, and scoring goes on
+    ("J004", "a specific criterion not judged", edit('    "4.1.1": met\n', "", JUDGEMENTS), [("J004", 4, 3)], 0),
+    ("J005", "judgements written as a list", edit('  "4.1":', '  - "4.1":', JUDGEMENTS), [("J005", 4, 3)], 1),
 ]
 
 
 @pytest.mark.parametrize(
-    ("code", "title", "text", "expected"), JUDGEMENT_CASES, ids=[f"{c[0]}-{c[1]}" for c in JUDGEMENT_CASES]
+    ("code", "title", "text", "expected", "exit_code"),
+    JUDGEMENT_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in JUDGEMENT_CASES],
 )
 def test_judgement_diagnostic(
-    tmp_path: Path, code: str, title: str, text: str, expected: list[tuple[str, int, int]]
+    tmp_path: Path, code: str, title: str, text: str, expected: list[tuple[str, int, int]], exit_code: int
 ) -> None:
     write(tmp_path, CSV)
     (tmp_path / "j.yaml").write_text(text, encoding="utf-8")
     got_exit, found, _ = score(tmp_path, "cases.csv", "--judgements", str(tmp_path / "j.yaml"))
     assert sorted(found) == sorted((c, "j.yaml", line, col) for c, line, col in expected)
-    assert got_exit == 1
+    assert got_exit == exit_code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        JUDGEMENTS.replace(JUDGEMENTS[JUDGEMENTS.index("judgements:") :], "judgements: {}\n"),
+        JUDGEMENTS.replace(JUDGEMENTS[JUDGEMENTS.index('  "4.1":') :], '  "4.1": {}\n'),
+    ],
+    ids=["criterion-left-out", "criterion-empty"],
+)
+def test_a_criterion_judged_on_nothing_is_valid_and_not_graded(tmp_path: Path, text: str) -> None:
+    """Leaving out every specific criterion of a criterion is no error (the reference: it gets
+    no grade); the case-sample criteria are still scored."""
+    write(tmp_path, CSV)
+    (tmp_path / "j.yaml").write_text(text, encoding="utf-8")
+    got_exit, found, body = score(tmp_path, "cases.csv", "--judgements", str(tmp_path / "j.yaml"))
+    assert (got_exit, found) == (0, [])
+    assert body["grades"]["4.1"]["grade"] is None
+    assert body["grades"]["4.1"]["not_judged"] == ["4.1.1", "4.1.2"]
+    assert body["criteria"]["1.1"]["display"] == "67%"
 
 
 TESTED_BY_NAME = {"D009": "test_unreadable_case_file_exits_2", "D012": "test_xlsx_with_a_merged_header_row"}

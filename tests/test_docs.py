@@ -1,5 +1,5 @@
-"""Documentation stays in step with the code: every diagnostic code and every ruleset key is
-documented, and the README's commands and links are real."""
+"""Documentation stays in step with the code: every diagnostic code, every ruleset key and
+every key of the JSON result is documented, and the README's commands and links are real."""
 
 from __future__ import annotations
 
@@ -12,12 +12,26 @@ from omi_rules.diagnostics.codes import CODES
 from omi_rules.model import common as model_common
 from omi_rules.model import ratings as model_ratings
 from omi_rules.model import ruleset as model
+from omi_rules.model.results import (
+    CriterionResult,
+    DecisionResult,
+    HeadlineResult,
+    JudgedCriterionResult,
+    OverallRatingResult,
+    PluginSectionResult,
+    QuestionResult,
+    RatingResult,
+    Result,
+    SectionResult,
+    ThreadResult,
+)
 
 from .conftest import ROOT
 
 DIAGNOSTICS = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
 REFERENCE = (ROOT / "docs" / "ruleset-reference.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+USER_GUIDE = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -54,3 +68,39 @@ def test_readme_links_exist() -> None:
     for target in re.findall(r"\]\(([^)#]+)\)", README):
         if not target.startswith("http"):
             assert (ROOT / target).exists(), target
+
+
+RESULT_TABLES: dict[type[BaseModel], str] = {
+    Result: "Top level",
+    CriterionResult: "Each criterion",
+    QuestionResult: "Each question",
+    SectionResult: "Each section",
+    ThreadResult: "Each thread",
+    JudgedCriterionResult: "Each grade",
+    HeadlineResult: "Each headline",
+    DecisionResult: "Each decision",
+    RatingResult: "Each rating",
+    OverallRatingResult: "Each overall rating",
+    PluginSectionResult: "Each plugin section",
+}
+"""Each object of the JSON result and the heading of its key table in docs/user-guide.md."""
+
+
+def _table_keys(doc: str, heading: str) -> list[str]:
+    """The keys (first column, in backticks) of the table under the ``#### heading`` of ``doc``."""
+    found = re.search(rf"^#### {re.escape(heading)}\b.*$", doc, re.M)
+    assert found, f"no '#### {heading}' heading in docs/user-guide.md"
+    keys: list[str] = []
+    for line in doc[found.end() :].splitlines()[1:]:
+        if line.startswith("#"):
+            break
+        if row := re.match(r"^\| `([a-z_]+)` \|", line):
+            keys.append(row.group(1))
+    return keys
+
+
+@pytest.mark.parametrize("cls", list(RESULT_TABLES), ids=lambda c: c.__name__)
+def test_every_result_key_is_in_the_user_guide(cls: type[BaseModel]) -> None:
+    """The JSON result's key tables list exactly the model's fields, in the model's order, so
+    a key added to (or removed from) the result cannot go undocumented."""
+    assert _table_keys(USER_GUIDE, RESULT_TABLES[cls]) == list(cls.model_fields)

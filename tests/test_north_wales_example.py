@@ -108,7 +108,9 @@ def test_table_1_grade(result: dict[str, Any], criterion: str) -> None:
 
 
 def test_every_specific_criterion_is_judged(result: dict[str, Any]) -> None:
+    """Every grade is made from all its specific criteria: none is left out, none noted."""
     assert all(g["total"] == sum(g["counts"].values()) > 0 for g in result["grades"].values())
+    assert all(g["not_judged"] == [] and g["note"] is None for g in result["grades"].values())
     assert result["inputs"]["judgements"]["records"] == 45
 
 

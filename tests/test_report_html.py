@@ -173,6 +173,27 @@ def test_table_1_table_2_and_decision(tree: Element, page: str) -> None:
     assert "Will a further focused inspection of Risk of Harm work follow?" in page
 
 
+def test_table_1_says_which_criteria_were_not_judged(tmp_path: Path) -> None:
+    """A criterion left out of the judgements has no grade and says so; one judged on some of
+    its specific criteria shows its grade with the ones left out named."""
+    text = (ROOT / NW[2]).read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(text) if line.startswith('  "4.3":'))
+    stop = next(i for i, line in enumerate(text) if line.startswith('  "4.4":'))
+    kept = [line for line in text[:start] + text[stop:] if not line.startswith('    "4.4.6":')]
+    judgements = tmp_path / "judgements.yaml"
+    judgements.write_text("".join(kept), encoding="utf-8")
+    page, _, _ = _render(NW[0], NW[1], judgements)
+    table1 = next(t for t in parse(page).iter("table") if t.iter("caption")[0].all_text().startswith("Table 1"))
+    rows = _rows(table1)
+    assert rows["4.3 Resource deployment"] == [
+        "not judged",
+        "none (not judged: " + ", ".join(f"4.3.{n}" for n in range(1, 9)) + ")",
+    ]
+    grade, judged = rows["4.4 Workforce planning and development"]
+    assert grade.endswith("(7 of 8 judged)")
+    assert judged.endswith("(of 7); not judged: 4.4.6")
+
+
 def test_provenance(page: str, north_wales: tuple[str, Result, Ruleset]) -> None:
     result = north_wales[1]
     assert result.inputs.judgements is not None
@@ -263,6 +284,72 @@ def test_colour_is_never_the_only_cue(tree: Element, north_wales: tuple[str, Res
         assert texts["score"].endswith("%")
         if "row-criterion" in row.attrs["class"]:
             assert texts["band"] in {"Good", "Priority for improvement", "Urgent priority for improvement"}
+
+
+def _bars(svg: Element) -> list[Element]:
+    return [r for r in svg.iter("rect") if "bar" in r.attrs.get("class", "").split()]
+
+
+def _legend(tree: Element) -> dict[str, tuple[str, str]]:
+    """The chart's legend as {label: (its swatch's fill, the words after the label)}."""
+    entries: dict[str, tuple[str, str]] = {}
+    for item in next(u for u in tree.iter("ul") if u.attrs.get("class") == "legend").iter("li"):
+        label = item.iter("strong")[0].all_text()
+        entries[label] = (item.iter("rect")[0].attrs["fill"], item.all_text().removeprefix(f"{label}:").strip())
+    return entries
+
+
+def test_only_bars_with_a_band_are_coloured_by_band(tree: Element, north_wales: tuple[str, Result, Ruleset]) -> None:
+    """A criterion bar has its band's colour (the one its legend entry shows); a section has no
+    band, so its bar has a neutral colour that is no band's, and the legend says why."""
+    result = north_wales[1]
+    legend = _legend(tree)
+    band_fills = {fill for label, (fill, _) in legend.items() if label != "Section score"}
+    for bar in _bars(_svg(tree)):
+        if "data-criterion" in bar.attrs:
+            band = result.criteria[bar.attrs["data-criterion"]].band
+            assert band is not None and bar.attrs["fill"] == legend[band.label][0]
+        else:
+            assert bar.attrs["fill"] == legend["Section score"][0]
+            assert bar.attrs["fill"] not in band_fills
+    assert "no conclusion" in legend["Section score"][1]
+
+
+def test_band_tints_are_behind_criteria_only(tree: Element) -> None:
+    """The bands' tinted zones run behind the criterion rows, never behind a section's bar:
+    a section bar sitting on a band's colour would read as a section in that band."""
+    svg = _svg(tree)
+    zones = [r for r in svg.iter("rect") if "data-band" in r.attrs]
+    assert zones
+    for bar in _bars(svg):
+        top, bottom = float(bar.attrs["y"]), float(bar.attrs["y"]) + float(bar.attrs["height"])
+        behind = [
+            z for z in zones if float(z.attrs["y"]) < bottom and float(z.attrs["y"]) + float(z.attrs["height"]) > top
+        ]
+        assert bool(behind) == ("data-criterion" in bar.attrs), bar.attrs
+
+
+def test_a_criterion_without_a_band_is_neutral_and_the_legend_says_so(north_wales: tuple[str, Result, Ruleset]) -> None:
+    """A scored criterion with no band (its ruleset gives it no band set) is not coloured as if
+    it had one: a neutral bar, no conclusion written, and a legend entry for it."""
+    _, result, model = north_wales
+    bandless = result.criteria["2.3"].model_copy(update={"band": None})
+    page = render_html(result.model_copy(update={"criteria": {**result.criteria, "2.3": bandless}}), model)
+    tree = parse(page)
+    legend = _legend(tree)
+    bar = next(b for b in _bars(_svg(tree)) if b.attrs.get("data-criterion") == "2.3")
+    assert bar.attrs["fill"] == legend["No conclusion"][0]
+    assert bar.attrs["fill"] not in {fill for label, (fill, _) in legend.items() if label != "No conclusion"}
+    assert "no conclusion band" in legend["No conclusion"][1]
+    row = next(g for g in _svg(tree).iter("g") if bar in g.children)
+    assert not [t for t in row.iter("text") if t.attrs.get("class") == "band"]
+
+
+def test_the_chart_description_gives_sections_no_conclusion(tree: Element) -> None:
+    desc = _svg(tree).children[1].all_text()
+    assert "Each bar is labelled with its score and conclusion" not in desc
+    assert "criterion bar is labelled with its score and conclusion" in desc
+    assert "section bar with its score only" in desc
 
 
 # --------------------------------------------------------------------------- page qualities

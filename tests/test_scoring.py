@@ -5,6 +5,7 @@ invariants over generated rulesets and samples are in tests/properties/."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,92 @@ def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# --------------------------------------------------------------------------- judgements left out
+
+NW = [str(ROOT / "rulesets" / "omi-2008"), str(ROOT / "examples" / "north-wales-2008" / "cases.csv")]
+NW_JUDGEMENTS = (ROOT / "examples" / "north-wales-2008" / "judgements.yaml").read_text(encoding="utf-8")
+
+
+def _without_lines(text: str, start: str, stop: str | None = None) -> str:
+    """``text`` without the line starting with ``start`` (and, with ``stop``, every line up to
+    the one starting with ``stop``)."""
+    lines = text.splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    last = first + 1 if stop is None else next(i for i, line in enumerate(lines) if line.startswith(stop))
+    return "".join(lines[:first] + lines[last:])
+
+
+def _score_nw(judgements: Path, *extra: str) -> tuple[int, str, str]:
+    run = CliRunner().invoke(main, ["score", *NW, "--judgements", str(judgements), *extra])
+    assert "Traceback" not in run.output
+    return run.exit_code, run.stdout, run.stderr
+
+
+def test_a_criterion_left_out_of_the_judgements_gets_no_grade_and_the_rest_is_scored(tmp_path: Path) -> None:
+    """As the ruleset reference says: a criterion none of whose specific criteria was judged
+    gets no grade (null, with a note), and no diagnostic stops the others being scored."""
+    full = tmp_path / "full.yaml"
+    full.write_text(NW_JUDGEMENTS, encoding="utf-8")
+    left_out = tmp_path / "left-out.yaml"
+    left_out.write_text(_without_lines(NW_JUDGEMENTS, '  "4.3":', '  "4.4":'), encoding="utf-8")
+    code, before, _ = _score_nw(full, "--format", "json")
+    assert code == 0
+    code, after, _ = _score_nw(left_out, "--format", "json")
+    assert code == 0
+    was, now = json.loads(before), json.loads(after)
+    assert not [f for f in now["findings"] if f["code"].startswith("J")]
+    ungraded = now["grades"]["4.3"]
+    assert ungraded["grade"] is None and ungraded["total"] == 0
+    assert ungraded["not_judged"] == [f"4.3.{n}" for n in range(1, 9)]
+    assert ungraded["note"] is not None and "not judged" in ungraded["note"]
+    assert {k: v for k, v in now["grades"].items() if k != "4.3"} == {
+        k: v for k, v in was["grades"].items() if k != "4.3"
+    }
+    assert now["criteria"] == was["criteria"] and now["threads"] == was["threads"]
+    assert now["decisions"] == was["decisions"]
+    code, table, _ = _score_nw(left_out)
+    assert code == 0
+    assert re.search(r"4\.3 [^\n]*not judged", table)
+    code, markdown, _ = _score_nw(left_out, "--format", "markdown")
+    assert re.search(r"\| 4\.3 [^\n]*\| not judged", markdown)
+    explained = CliRunner().invoke(main, ["explain", *NW, "4.3", "--judgements", str(left_out)])
+    assert explained.exit_code == 0, explained.output
+    assert "not judged" in explained.stdout
+
+
+def test_a_partly_judged_criterion_is_graded_from_those_judged_with_a_warning(tmp_path: Path) -> None:
+    """Some specific criteria judged, others left out: the grade is made from those judged,
+    and a warning (J004) at the criterion names the ones left out, so nothing is dropped
+    silently; the result records them too."""
+    partly = tmp_path / "partly.yaml"
+    text = _without_lines(NW_JUDGEMENTS, '    "4.3.8":')
+    partly.write_text(text, encoding="utf-8")
+    code, out, _ = _score_nw(partly, "--format", "json")
+    assert code == 0
+    body = json.loads(out)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith('  "4.3":'))
+    warnings = [f for f in body["findings"] if f["code"] == "J004"]
+    assert [(f["severity"], Path(f["file"]).name, f["line"], f["column"]) for f in warnings] == [
+        ("warning", "partly.yaml", line, 3)
+    ]
+    assert "4.3.8" in warnings[0]["message"] and "7 of its 8" in warnings[0]["message"]
+    graded = body["grades"]["4.3"]
+    assert graded["total"] == 7 and graded["counts"] == {"met": 4, "partly_met": 3, "not_met": 0}
+    assert graded["grade"] is not None
+    assert graded["not_judged"] == ["4.3.8"]
+    assert "4.3.8" in graded["note"]
+    code, _, stderr = _score_nw(partly)
+    assert code == 0 and f"partly.yaml:{line}:3: warning[J004]" in stderr
+
+
+def test_a_thread_lists_only_the_questions_that_contributed() -> None:
+    """As the user guide's key table says: a thread's `questions` are the selected questions
+    with at least one judged case among the cases scored, so a subgroup where the RoH
+    question applies to no case lists none (and has no score), though the thread selects it."""
+    assert COMPILED.thread_questions["roh"] == ["1.1.2"]
+    whole = json.loads(run_json())["threads"]["roh"]
+    assert whole["questions"] == ["1.1.2"] and whole["score"] is not None
+    low = json.loads(run_json("--where", "roh < 'high'"))["threads"]["roh"]
+    assert low["questions"] == [] and low["score"] is None

@@ -21,7 +21,7 @@ from typing import Any
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
-from omi_rules.model import CaseSampleSection, JudgementSection, Ruleset
+from omi_rules.model import CaseSampleSection, JudgementCriterion, JudgementSection, Ruleset, SpecificCriterion
 from omi_rules.model.schema_check import validate
 from omi_rules.model.value_types import rated_criteria
 from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
@@ -128,34 +128,42 @@ def check_judgements(
                 )
                 continue
             checked[sid] = Judgement(value, evidence, doc.source_map.value(vpath))
-        for specific in criterion.specific_criteria:
-            if specific.id not in entries:
-                out.append(
-                    make(
-                        "J004",
-                        f"specific criterion {specific.id} of {cid} is not judged",
-                        doc.source_map.key(where),
-                        hint=f"add '{specific.id}: <judgement>' ({specific.text[:60]})",
-                    )
-                )
+        left_out = [s for s in criterion.specific_criteria if s.id not in entries]
+        if left_out and len(left_out) < len(criterion.specific_criteria):
+            out.append(_partly_judged(criterion, left_out, doc.source_map.key(where)))
         result.by_criterion[cid] = checked
-    for cid, (_, jcriterion) in criteria.items():
-        if cid in given_ratings:
-            continue  # rated directly, or its grade moderated: no judgements needed
-        if not jcriterion.specific_criteria:
-            continue  # rated directly: an overall rating that counts it reports a missing rating (J007)
-        if cid not in given:
-            out.append(
-                make(
-                    "J004",
-                    f"criterion {cid} has no judgements",
-                    doc.source_map.value(("judgements",)),
-                    hint=f"add '{cid}:' with a judgement for each of its specific criteria",
-                )
-            )
     if any(d.severity is Severity.ERROR for d in out):
         return None, out
     return result, out
+
+
+def _partly_judged(criterion: JudgementCriterion, left_out: list[SpecificCriterion], where: Position) -> Diagnostic:
+    """A criterion judged on some of its specific criteria is graded from those (the rule's
+    ``total`` counts the judged ones), but the ones left out are named, so no specific
+    criterion drops out of a grade unnoticed. A criterion judged on none is simply not graded:
+    the result and every report say so, and no warning is needed."""
+    judged = len(criterion.specific_criteria) - len(left_out)
+    ids = ", ".join(s.id for s in left_out)
+    verb = "is" if len(left_out) == 1 else "are"
+    add = (
+        f"add '{left_out[0].id}: <judgement>' ({_shortened(left_out[0].text)})"
+        if len(left_out) == 1
+        else f"add a judgement for each of {ids}"
+    )
+    return make(
+        "J004",
+        f"{criterion.id} is graded from {judged} of its {len(criterion.specific_criteria)} specific criteria: "
+        f"{ids} {verb} not judged",
+        where,
+        hint=f"{add} to grade {criterion.id} from all of them",
+    )
+
+
+def _shortened(text: str, room: int = 60) -> str:
+    """A specific criterion's text cut to fit a hint, at a word and marked as cut."""
+    if len(text) <= room:
+        return text
+    return text[:room].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _check_ratings(

@@ -111,7 +111,7 @@ CODES: dict[str, Code] = {
         Code("J001", "unknown-criterion"),
         Code("J002", "unknown-specific-criterion"),
         Code("J003", "invalid-judgement"),
-        Code("J004", "missing-judgement"),
+        Code("J004", "missing-judgement", _W),
         Code("J005", "malformed-judgements"),
         Code("J006", "not-rateable"),
         Code("J007", "not-rated"),

@@ -254,8 +254,10 @@ def _decision(lines: list[str], scored: Scored, did: str) -> None:
 def _grade(lines: list[str], scored: Scored, cid: str) -> None:
     assert scored.result is not None and scored.judgements is not None
     g = scored.result.grades[cid]
-    lines.append(f"{g.id} {g.title}: {g.grade.label if g.grade else 'not graded'}")
+    lines.append(f"{g.id} {g.title}: {g.grade.label if g.grade else 'no grade'}")
     lines.append("  " + ", ".join(f"{k}: {v}" for k, v in g.counts.items()) + f" (total {g.total})")
+    if g.note:
+        lines.append(f"  {g.note}")
     for sid, judgement in scored.judgements.by_criterion.get(cid, {}).items():
         note = f" — {judgement.evidence}" if judgement.evidence else ""
         lines.append(f"  {sid}: {judgement.value}{note}")

@@ -32,7 +32,7 @@ from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
-from omi_rules.model import EnumField, PluginSection
+from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
     Finding,
@@ -268,6 +268,27 @@ class Outcome:
     """Overall ratings that could not be given (members without a rating): errors."""
 
 
+NOT_JUDGED = "not judged: none of its specific criteria was judged"
+
+
+def noting_left_out(
+    graded: JudgedCriterionResult, criterion: JudgementCriterion, judged: Collection[str]
+) -> JudgedCriterionResult:
+    """``graded`` with the specific criteria its judgements left out, and a note saying what
+    that means for the grade (none at all, or one made from the others), so the JSON and
+    every report show that a grade is missing or partial rather than leaving a reader to
+    compare counts."""
+    left_out = [s.id for s in criterion.specific_criteria if s.id not in judged]
+    if not left_out:
+        return graded
+    if graded.total == 0:
+        note = NOT_JUDGED
+    else:
+        of = len(criterion.specific_criteria)
+        note = f"graded from {graded.total} of its {of} specific criteria; not judged: {', '.join(left_out)}"
+    return graded.model_copy(update={"not_judged": left_out, "note": note})
+
+
 NO_CASES = Scores(cases=0, criteria={}, sections={}, threads={})
 """The case-sample part of a result computed from given ratings alone (no case file)."""
 
@@ -297,9 +318,8 @@ def score_sample(
                 if not criterion.specific_criteria:
                     continue  # rated directly: its rating is given, not graded
                 given = {sid: j.value for sid, j in judgements.by_criterion.get(criterion.id, {}).items()}
-                grades[criterion.id] = grade_criterion(
-                    compiled, compiled.judgement_rule(section, criterion), criterion, given
-                )
+                graded = grade_criterion(compiled, compiled.judgement_rule(section, criterion), criterion, given)
+                grades[criterion.id] = noting_left_out(graded, criterion, given)
     headlines = (
         score_headlines(compiled, sample, evaluation, mask)
         if with_cases and sample is not None and evaluation is not None and mask is not None

@@ -114,8 +114,14 @@ class JudgedCriterionResult(_Model):
     id: str
     title: str
     grade: BandResult | None
+    """The grade of the judgements; null when none of its specific criteria was judged."""
     counts: dict[str, int]
     total: int
+    """Specific criteria judged: the grade is made from these."""
+    not_judged: list[str] = Field(default_factory=list)
+    """Specific criteria left out of the judgements file."""
+    note: str | None = None
+    """Why there is no grade, or that it was made from only some specific criteria."""
 
 
 class DecisionResult(_Model):

@@ -25,12 +25,13 @@ from typing import Literal
 import jinja2
 
 from omi_rules.model import BandSet, CaseSampleSection, JudgementSection, Ruleset
-from omi_rules.model.results import Result
+from omi_rules.model.results import JudgedCriterionResult, Result
 from omi_rules.plugins.hookspecs import ReportSection
 from omi_rules.report.tables import (
     NOT_SCORED,
     case_scores_caption,
     case_sections_named,
+    grade_text,
     labelled,
     plural,
     rating_tables,
@@ -50,7 +51,8 @@ SECTION_FILL = "#334155"
 look like one."""
 
 NO_BAND_FILL = "#4b5563"
-"""A criterion with a score but no band set (possible in a ruleset): neutral grey."""
+"""A criterion with a score but no band (no band set in its ruleset): neutral grey, with its
+own legend entry, so no bar looks like a band it does not have."""
 
 
 def band_colours(band_set: BandSet) -> dict[str, str]:
@@ -117,13 +119,16 @@ class LimitLine:
 
 @dataclass(frozen=True)
 class BandZone:
-    """A band's span of the score axis, lightly tinted behind the bars."""
+    """A band's span of the score axis, lightly tinted behind a run of criterion rows (never
+    behind a section's row: a section has no band)."""
 
     band_id: str
     label: str
     x: float
     width: float
     fill: str
+    y: float
+    height: float
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,9 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
     bars: list[Bar] = []
     w = words(result)
     y = plot_top + 4
+    runs: list[tuple[float, float]] = []
+    """The vertical spans of consecutive criterion rows, between section rows."""
+    run_top = plot_top
     for section in result.sections.values():
         for cid in section.criteria:
             c = result.criteria[cid]
@@ -279,21 +287,23 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
             bars.append(_bar("criterion", cid, f"{c.id} {c.title}", c.score, c.display, band_label, fill, y, own))
             y += ROW_HEIGHT
         if section.published:
+            runs.append((run_top, y))
             title = f"{w.section} {section.id}: {section.title}"
             bars.append(_bar("section", section.id, title, section.score, section.display, None, SECTION_FILL, y))
             y += ROW_HEIGHT
+            run_top = y + SECTION_GAP
         y += SECTION_GAP
     plot_bottom = y - SECTION_GAP
+    runs.append((run_top, plot_bottom))
     zones: list[BandZone] = []
     legend: list[LegendEntry] = []
     if main_set is not None:
         colours = band_colours(main_set)
         for band in sorted(main_set.bands, key=lambda b: b.min, reverse=True):
-            zones.append(BandZone(band.id, band.label, _x(band.min), _x(band.max) - _x(band.min), colours[band.id]))
+            x, width = _x(band.min), _x(band.max) - _x(band.min)
+            zones += [BandZone(band.id, band.label, x, width, colours[band.id], t, b - t) for t, b in runs if b > t]
             legend.append(LegendEntry(band.label, _range_text(main_set, band.min, band.max), colours[band.id]))
-    if any(s.published for s in result.sections.values()):
-        noun = plural(w).lower()
-        legend.append(LegendEntry(f"{w.section} score", f"{noun} have a score but no conclusion", SECTION_FILL))
+    legend += _neutral_entries(result, bars)
     axis = (LimitLine(0.0, _x(0.0), "0%", 0.0), LimitLine(100.0, _x(100.0), "100%", 0.0))
     height = plot_bottom + AXIS_HEIGHT - 6 + (AXIS_SIZE + 1 if stagger else 0)
     chart = Chart(
@@ -311,6 +321,22 @@ def build_chart(result: Result, model: Ruleset) -> tuple[Chart, list[LegendEntry
         desc=_describe(result, main_set, bars),
     )
     return chart, legend
+
+
+def _neutral_entries(result: Result, bars: list[Bar]) -> list[LegendEntry]:
+    """Legend entries for the bars not coloured by a band: a section's (a section has a score
+    but never a conclusion band) and a scored criterion's that has no band."""
+    w = words(result)
+    entries: list[LegendEntry] = []
+    if any(b.kind == "criterion" and b.score is not None and b.fill == NO_BAND_FILL for b in bars):
+        entries.append(
+            LegendEntry("No conclusion", f"a {w.criterion.lower()} score with no conclusion band", NO_BAND_FILL)
+        )
+    if any(b.kind == "section" for b in bars):
+        noun = plural(w).lower()
+        text = f"{noun} have a score but no conclusion band, so their bars are not coloured by band"
+        entries.append(LegendEntry(f"{w.section} score", text, SECTION_FILL))
+    return entries
 
 
 def _bar(
@@ -363,8 +389,14 @@ def _describe(result: Result, band_set: BandSet | None, bars: list[Bar]) -> str:
             for b in sorted(band_set.bands, key=lambda b: b.min, reverse=True)
         )
         parts.append(f"Vertical lines mark the band limits at {limits}. Bands: {bands}.")
+    sections = (
+        ""
+        if not any(b.kind == "section" for b in bars)
+        else ("; each section bar with its score only, in one neutral colour (a section has no conclusion band)")
+    )
     parts.append(
-        "Each bar is labelled with its score and conclusion; the table after the chart gives the same figures."
+        f"Each criterion bar is labelled with its score and conclusion{sections}. "
+        "The table after the chart gives the same figures."
     )
     return " ".join(parts)
 
@@ -418,8 +450,7 @@ def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
         return None
     rows: list[list[str]] = []
     for g in result.grades.values():
-        counts = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in g.counts.items())
-        rows.append([f"{g.id} {g.title}", g.grade.label if g.grade else "not graded", f"{counts} (of {g.total})"])
+        rows.append([f"{g.id} {g.title}", grade_text(g), _judged_text(g)])
     titles = [s.title for s in model.sections if isinstance(s, JudgementSection)]
     where = f" ({', '.join(titles)})" if titles else ""
     return _table(
@@ -428,6 +459,16 @@ def grades_table(result: Result, model: Ruleset) -> HtmlTable | None:
         rows,
         ["", "nowrap", ""],
     )
+
+
+def _judged_text(graded: JudgedCriterionResult) -> str:
+    """The judgements behind a grade (``5 met, 1 partly met, 0 not met (of 6)``), naming the
+    specific criteria left out, since a grade made without them must not look complete."""
+    if graded.total == 0:
+        return f"none (not judged: {', '.join(graded.not_judged)})"
+    counts = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in graded.counts.items())
+    missing = f"; not judged: {', '.join(graded.not_judged)}" if graded.not_judged else ""
+    return f"{counts} (of {graded.total}){missing}"
 
 
 def threads_table(result: Result) -> HtmlTable | None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from omi_rules.model import Wording
-from omi_rules.model.results import RatingResult, Result, Scores
+from omi_rules.model.results import JudgedCriterionResult, RatingResult, Result, Scores
 from omi_rules.numbers import text
 from omi_rules.plugins.hookspecs import ReportSection
 
 NOT_SCORED = "no judged cases"
+NOT_JUDGED = "not judged"
+"""A judged criterion none of whose specific criteria was judged: it has no grade."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,16 @@ def _score(display: str | None) -> str:
     return display if display is not None else NOT_SCORED
 
 
+def grade_text(graded: JudgedCriterionResult) -> str:
+    """A judged criterion's grade as a table prints it: 'not judged' when none of its specific
+    criteria was (never a grade), and a grade made from only some of them says from how many."""
+    if graded.grade is None:
+        return NOT_JUDGED
+    if graded.not_judged:
+        return f"{graded.grade.label} ({graded.total} of {graded.total + len(graded.not_judged)} judged)"
+    return graded.grade.label
+
+
 def summary_tables(result: Result) -> list[Table]:
     """Chart 1 (as a table), Table 1, Table 2 and the decisions, as the report has them."""
     tables: list[Table] = []
@@ -90,7 +102,7 @@ def summary_tables(result: Result) -> list[Table]:
             Table(
                 labelled(w.grades_label, "grades of the judged criteria"),
                 [w.criterion, "Grade"],
-                [[f"{g.id} {g.title}", g.grade.label if g.grade else "not graded"] for g in result.grades.values()],
+                [[f"{g.id} {g.title}", grade_text(g)] for g in result.grades.values()],
             )
         )
     for thread in result.threads.values():
