@@ -485,3 +485,25 @@ def test_minimal_ruleset_renders_in_both_formats(mini: Ruleset) -> None:
         assert "Minimal inspection" in out
         assert "Relevant to licence and custody cases where ppo is false." in out
         assert "Share of specific criteria met" in out
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        (
+            "rounded",
+            "Scores are compared as the report publishes them, rounded to whole percents: "
+            "a score of 59.6 counts as 60.",
+        ),
+        (
+            "unrounded",
+            "Scores are compared exactly, before rounding: a score of 59.6, published as 60%, counts as 59.6.",
+        ),
+        (None, "Scores are compared exactly, before rounding (the ruleset does not declare this; it is the default)"),
+    ],
+)
+def test_a_decisions_basis_is_stated_in_words(omi: Ruleset, basis: str | None, expected: str) -> None:
+    decisions = [d.model_copy(update={"basis": basis}) for d in omi.decisions]
+    model = omi.model_copy(update={"decisions": decisions})
+    for fmt in ("markdown", "html"):
+        assert expected in " ".join(render_handbook(model, fmt).split())

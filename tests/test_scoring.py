@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.relevance import evaluate_sample
 from omi_rules.engine.scoring import score_cases
 from omi_rules.model.schemas import render_schema
+from omi_rules.numbers import text as number_text
 from omi_rules.plugins.builtin import weighted_summary as combine_criterion
 from omi_rules.ruleset.loader import load_ruleset
 
@@ -230,3 +233,33 @@ def test_a_thread_lists_only_the_questions_that_contributed() -> None:
     assert whole["questions"] == ["1.1.2"] and whole["score"] is not None
     low = json.loads(run_json("--where", "roh < 'high'"))["threads"]["roh"]
     assert low["questions"] == [] and low["score"] is None
+
+
+def _thread_of(tmp_path: Path, basis: str) -> tuple[int, str]:
+    """Score the minimal fixture with its decision on ``basis`` and the RoH thread just under 60
+    (59.6 is not reachable from its counts; the limit is moved to the published figure instead)."""
+    folder = tmp_path / basis
+    shutil.copytree(MINIMAL, folder)
+    ruleset = folder / "ruleset.yaml"
+    text = ruleset.read_text(encoding="utf-8")
+    body = json.loads(run_json())
+    thread = Fraction(repr(body["threads"]["roh"]["score"]))
+    shown = Fraction(body["threads"]["roh"]["display"].rstrip("%"))
+    assert thread < shown, "the fixture's thread must round up for this test to mean anything"
+    text = text.replace("thread('roh') < 60", f"thread('roh') < {shown}").replace("basis: unrounded", f"basis: {basis}")
+    ruleset.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(folder), str(CASES_CSV), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    explained = CliRunner().invoke(main, ["explain", str(folder), str(CASES_CSV), "reinspect"])
+    wording = "on the published (rounded) scores" if basis == "rounded" else "on the exact (unrounded) scores"
+    assert wording in explained.stdout, explained.output
+    value = shown if basis == "rounded" else thread
+    assert f"thread('roh') = {number_text(value)}" in explained.stdout  # the value the decision compared
+    return result.exit_code, json.loads(result.stdout)["decisions"]["reinspect"]["outcome"]
+
+
+def test_a_decision_on_the_rounded_basis_reads_the_published_figure(tmp_path: Path) -> None:
+    """A thread published at the limit is below it exactly (unrounded: 'yes') but not as
+    published (rounded: 'no')."""
+    assert _thread_of(tmp_path, "unrounded")[1] == "yes"
+    assert _thread_of(tmp_path, "rounded")[1] == "no"

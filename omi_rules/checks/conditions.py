@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from omi_rules.checks.context import CheckContext
@@ -69,13 +70,59 @@ def run(ctx: CheckContext) -> None:
                 compile_at(ctx, grade.when, jenv, ("judgement_rules", i, "grades", j, "when"))
     denv = decision_env(model)
     for i, decision in enumerate(model.decisions):
+        warned = decision.basis is not None
         for j, outcome in enumerate(decision.outcomes):
             if outcome.when is not None:
-                compile_at(ctx, outcome.when, denv, ("decisions", i, "outcomes", j, "when"))
+                where = ("decisions", i, "outcomes", j, "when")
+                checked = compile_at(ctx, outcome.when, denv, where)
+                if checked is not None and not warned:
+                    warned = _basis_undeclared(ctx, decision.id, checked, where)
     lenv = limit_env(model)
     for i, overall in enumerate(model.overall_ratings):
         for j, limit in enumerate(overall.limits):
             compile_at(ctx, limit.when, lenv, ("overall_ratings", i, "limits", j, "when"))
+
+
+SCORE_FUNCTIONS = ("criterion", "section", "thread", "headline")
+"""Functions whose values the report publishes rounded (as ``omi_rules.engine.grading`` says)."""
+
+
+def _basis_undeclared(ctx: CheckContext, decision: str, checked: Checked, path: PathKey) -> bool:
+    """R029: a decision compares a published score but does not say whether it compares the
+    exact score or the published (rounded) figure. Undeclared, it compares the exact score, and
+    a score just under a limit is published at the limit: 59.6 is printed 60% and still passes
+    ``< 60``. Reported once per decision, at its first such comparison; True when reported."""
+    for node in n.walk(checked.root):
+        if not isinstance(node, n.Compare) or node.op in ("in", "not in"):
+            continue
+        call = next((c for c in n.walk(node) if isinstance(c, n.Call) and c.func in SCORE_FUNCTIONS), None)
+        if call is None:
+            continue
+        limit = next(
+            (x.value for x in (node.left, node.right) if isinstance(x, n.Const) and isinstance(x.value, int | float)),
+            None,
+        )
+        shown = checked.text[call.start : call.end]
+        ctx.report_at(
+            "R029",
+            f"decision '{decision}' compares {shown} without a basis, so on the exact score: "
+            + _disagreement(limit, ctx.model.rounding.decimals),
+            ctx.condition_position(path, call.start),
+            "declare 'basis: rounded' to decide on the figures the report publishes, or "
+            "'basis: unrounded' to keep deciding on the exact scores",
+            span=call.end - call.start,
+        )
+        return True
+    return False
+
+
+def _disagreement(limit: int | float | None, decimals: int) -> str:
+    """An example of a published figure and a decision that disagree, at ``limit``."""
+    if limit is None:
+        return "two scores published as the same figure can still compare differently"
+    step = Decimal(1).scaleb(-decimals)
+    below = Decimal(repr(limit)).quantize(step) - step * Decimal("0.4")
+    return f"a score of {below} is published as {Decimal(repr(limit)).quantize(step)}% but is below {limit:g}"
 
 
 def _cycles(ctx: CheckContext, relevance: dict[str, tuple[PathKey, Checked]]) -> None:

@@ -82,6 +82,7 @@ CODES: dict[str, Code] = {
         Code("R026", "override-conflict"),
         Code("R027", "rating-structure"),
         Code("R028", "weight-unused", _W),
+        Code("R029", "basis-undeclared", _W),
         # -- conditions
         Code("C001", "condition-syntax"),
         Code("C002", "condition-construct"),

@@ -457,6 +457,24 @@ class _Builder:
             title=d.title,
             outcomes=self.outcomes("outcome", d.id, d.outcomes, words),
             source=_required_source(d.source, self.model),
+            basis=self.decision_basis(d.basis),
+        )
+
+    def decision_basis(self, basis: str | None) -> str:
+        """A decision's basis in words, with the example that shows why it matters."""
+        decimals = self.model.rounding.decimals
+        places = "whole percents" if decimals == 0 else f"{decimals} decimal place{'s' if decimals > 1 else ''}"
+        step = Decimal(1).scaleb(-decimals)
+        near, shown = Decimal(60) - step * Decimal("0.4"), Decimal(60).quantize(step)
+        if basis == "rounded":
+            return (
+                f"Scores are compared as the report publishes them, rounded to {places}: "
+                f"a score of {near} counts as {shown}."
+            )
+        undeclared = "" if basis == "unrounded" else " (the ruleset does not declare this; it is the default)"
+        return (
+            f"Scores are compared exactly, before rounding{undeclared}: a score of {near}, "
+            f"published as {shown}%, counts as {near}."
         )
 
     def headline(self, index: int) -> HeadlineView:

@@ -191,6 +191,8 @@ class DecisionView:
     title: str
     outcomes: list[OutcomeView]
     source: SourceView
+    basis: str = ""
+    """Which scores the conditions compare, in words (published figures or exact scores)."""
 
 
 @dataclass(frozen=True)

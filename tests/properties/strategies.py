@@ -431,6 +431,7 @@ def _decision(draw: st.DrawFn, doc: dict[str, Any], threads: list[dict[str, Any]
         "id": "decide",
         "title": "Will a further inspection follow?",
         "source": ASSUMPTION,
+        "basis": draw(st.sampled_from(("rounded", "unrounded"))),
         "outcomes": [{"id": "yes", "label": "Yes", "when": when}, {"id": "no", "label": "No"}],
     }
 

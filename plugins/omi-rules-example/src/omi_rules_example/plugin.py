@@ -22,30 +22,31 @@ two weights, so a methodology that wanted another floor would register another n
 
 from __future__ import annotations
 
-from statistics import fmean
+from fractions import Fraction
 
+from omi_rules.numbers import mean
 from omi_rules.plugins import Aggregation, hookimpl
 
-FLOOR = 50.0
+FLOOR = 50
 """Summary proportion (percent) below which the criterion is capped at the summary proportion."""
 
 
 def floor_weighted(
-    individual: list[float], summary: float | None, w_individual: float, w_summary: float
-) -> float | None:
+    individual: list[Fraction], summary: Fraction | None, w_individual: Fraction, w_summary: Fraction
+) -> Fraction | None:
     """The OMI weighted score, capped at the summary proportion when that is below ``FLOOR``.
 
     ``individual``: proportions (percent) of the scored individual questions that have a judged
     case; ``summary``: the summary question's proportion, or None when it has no judged case.
     Returns None when nothing was judged (never 0 or 100 for "nothing judged").
     """
-    mean = fmean(individual) if individual else None
-    score: float | None
-    if mean is not None and summary is not None:
-        score = w_individual * mean + w_summary * summary
+    average = mean(individual)  # exact: fractions in, a fraction out
+    score: Fraction | None
+    if average is not None and summary is not None:
+        score = w_individual * average + w_summary * summary
     else:
         # One part has no judged case: the other part alone is the score, as in the OMI rule.
-        score = mean if mean is not None else summary
+        score = average if average is not None else summary
     if score is not None and summary is not None and summary < FLOOR:
         return min(score, summary)
     return score
