@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 Number = int | float | Fraction | Decimal
@@ -30,8 +31,15 @@ def exact(value: Number) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, float):
-        return Fraction(repr(value))  # ValueError for nan and inf, which no score may be
+        return _as_written(value)
     return Fraction(value)
+
+
+@lru_cache(maxsize=4096)
+def _as_written(value: float) -> Fraction:
+    """A float as the decimal it was written as. Cached: the same weights and band limits are
+    read for every criterion of every subgroup, and parsing the decimal is the slow part."""
+    return Fraction(repr(value))  # ValueError for nan and inf, which no score may be
 
 
 def exact_or_none(value: Number | None) -> Fraction | None:
