@@ -212,6 +212,40 @@ def test_human_format_shows_source_line_caret_and_hint(tmp_path: Path) -> None:
     assert lines[head + 3].strip() == "= hint: did you mean 'high'?"
 
 
+QUOTING = [
+    # (file, text replaced, replacement, the hint S003 must give)
+    (
+        "ruleset.yaml",
+        "    title: An inspection report\n",
+        "    title: A report\n    published: 2018\n",
+        'published: "2018"',
+    ),
+    ("ruleset.yaml", "title: Minimal inspection", "title: 1e3", 'title: "1e3"'),
+    ("ruleset.yaml", "description: A two-criterion methodology for tests.", "description: True", 'description: "True"'),
+    ("ruleset.yaml", "changes: [First version.]", "changes: [1.0]", '"1.0"'),
+    ("section-4.yaml", '  - id: "4"\n', "  - id: 4\n", 'id: "4"'),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "hint"), QUOTING, ids=[q[3] for q in QUOTING])
+def test_a_number_or_true_where_text_is_expected_hints_the_quoted_value(
+    file: str, old: str, new: str, hint: str, tmp_path: Path
+) -> None:
+    """YAML reads 2018, 1e3 and True as a number or true/false; the hint says how to keep the
+    characters written as text, with the key and the value as the author wrote them."""
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--format", "json")
+    assert code == 1
+    wrong_type = [d for d in json.loads(out)["diagnostics"] if d["code"] == "S003"]
+    assert [d["hint"] for d in wrong_type] == [f"write it in quotes: {hint}"], wrong_type
+    assert wrong_type[0]["file"].endswith(file)
+
+
 def test_github_format_escapes_and_locates(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     shutil.copytree(MINIMAL, folder)

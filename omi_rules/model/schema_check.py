@@ -158,7 +158,12 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in names)
-        yield make("S003", f"expected {words}, got {_describe(error.instance)}", source_map.value(path))
+        yield make(
+            "S003",
+            f"expected {words}, got {_describe(error.instance)}",
+            source_map.value(path),
+            _quote_hint(path, error.instance, names, source_map),
+        )
         return
     if kind == "const":
         yield make(
@@ -233,12 +238,31 @@ def _discriminator_or_generic(error: ValidationError, source_map: SourceMap) -> 
                 )
                 return
     if error.context and all(e.validator == "type" for e in error.context):
-        words = " or ".join(
-            sorted({_TYPE_WORDS.get(str(e.validator_value), str(e.validator_value)) for e in error.context})
+        names = sorted({str(e.validator_value) for e in error.context})
+        words = " or ".join(sorted({_TYPE_WORDS.get(t, t) for t in names}))
+        yield make(
+            "S003",
+            f"expected {words}, got {_describe(instance)}",
+            source_map.value(path),
+            _quote_hint(path, instance, names, source_map),
         )
-        yield make("S003", f"expected {words}, got {_describe(instance)}", source_map.value(path))
         return
     yield make("S004", f"{_where(path)} is not valid: {error.message[:200]}", source_map.value(path))
+
+
+def _quote_hint(path: PathKey, value: Any, expected: list[str], source_map: SourceMap) -> str | None:
+    """How to make a number or true/false that YAML read from an unquoted value into text.
+
+    YAML reads ``2018``, ``1.0`` and ``true`` as a number or true/false; where text is expected
+    the author nearly always meant the characters written, which quotes keep as text. The hint
+    shows the key and the value as written (``published: "2018"``), so it can be copied.
+    """
+    if "string" not in expected or value is None or not isinstance(value, bool | int | float):
+        return None
+    written = source_map.texts.get(path) or (str(value).lower() if isinstance(value, bool) else str(value))
+    quoted = json.dumps(written, ensure_ascii=False)
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    return f"write it in quotes: {key}: {quoted}" if key is not None else f"write it in quotes: {quoted}"
 
 
 def _where(path: PathKey) -> str:
