@@ -246,6 +246,42 @@ def test_a_number_or_true_where_text_is_expected_hints_the_quoted_value(
     assert wrong_type[0]["file"].endswith(file)
 
 
+MISPLACED = [
+    # (text replaced, replacement, the S001 hint)
+    (
+        "        statement: Risk of Harm is assessed.\n",
+        "        statement: Risk of Harm is assessed.\n        relevant_if: ppo\n",
+        "'relevant_if' belongs under sections[].criteria[].questions[] (next to 'id' and 'text') or under headlines[] "
+        "(next to 'id' and 'title'); the keys here are aggregation, bands, id, questions, source, statement, tags, "
+        "title, weights",
+    ),
+    (
+        "    max: 4\n",
+        "    max: 4\n    values: [1, 2]\n",
+        "'values' belongs under fields[] with type: enum (next to 'id' and 'description'); the keys here are "
+        "description, id, label, max, min, required, source, type",
+    ),
+    ("            scored: false\n", "            scoerd: false\n", "did you mean 'scored'?"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), MISPLACED, ids=["relevant_if", "values", "scoerd"])
+def test_an_unknown_key_says_where_it_belongs_or_what_it_may_be_a_misspelling_of(
+    old: str, new: str, hint: str, tmp_path: Path
+) -> None:
+    """A key the schema declares elsewhere in the document is misplaced, not misspelt: the hint
+    names the places that take it (computed from the schema), as the reference writes paths."""
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / "ruleset.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--format", "json")
+    assert code == 1
+    assert [(d["code"], d["hint"]) for d in json.loads(out)["diagnostics"]] == [("S001", hint)]
+
+
 def test_github_format_escapes_and_locates(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     shutil.copytree(MINIMAL, folder)
