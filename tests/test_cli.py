@@ -308,6 +308,33 @@ def test_schema_command_prints_the_committed_schema() -> None:
     assert json.loads(out)["$id"].endswith("ruleset-part.schema.json")
 
 
+@pytest.mark.parametrize("file", sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json")))
+def test_schema_command_prints_every_published_schema(file: str) -> None:
+    """Every file in schemas/ can be printed by its name (the file name without .schema.json),
+    byte for byte, and `--list` names it: an editor modeline may need any of them."""
+    code, out, _ = run("schema", file.removesuffix(".schema.json"))
+    assert code == 0
+    assert out == (ROOT / "schemas" / file).read_text(encoding="utf-8")
+    code, listing, _ = run("schema", "--list")
+    assert code == 0
+    assert f" {file}: " in listing
+
+
+def test_schema_command_short_names() -> None:
+    for short, file in (("tests", "ruleset-tests"), ("overlay", "ruleset-overlay"), ("part", "ruleset-part")):
+        assert run("schema", short)[1] == run("schema", file)[1]
+
+
+def test_schema_command_refuses_an_unknown_name_and_lists_the_names() -> None:
+    code, out, err = run("schema", "overlai")
+    assert (code, out) == (2, "")
+    assert (
+        "Error: Invalid value for 'NAME': unknown schema 'overlai' (did you mean 'overlay'?); the schemas are: " in err
+    )
+    for file in (ROOT / "schemas").glob("*.schema.json"):
+        assert file.name.removesuffix(".schema.json") in err
+
+
 def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*_: object) -> None:
         raise RuntimeError("simulated bug")

@@ -54,3 +54,13 @@ def test_readme_links_exist() -> None:
     for target in re.findall(r"\]\(([^)#]+)\)", README):
         if not target.startswith("http"):
             assert (ROOT / target).exists(), target
+
+
+def test_the_user_guide_lists_the_schemas_as_the_command_does() -> None:
+    from click.testing import CliRunner
+
+    from omi_rules.cli import main
+
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    shown = guide.split("$ omi-rules schema --list\n", 1)[1].split("```", 1)[0]
+    assert shown == CliRunner().invoke(main, ["schema", "--list"]).stdout
