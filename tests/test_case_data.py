@@ -165,6 +165,25 @@ def test_rejected_cells_hide_only_the_relevance_findings_they_affect(
     assert got_exit == 1
 
 
+def test_an_error_outside_the_where_subgroup_still_stops_the_run(tmp_path: Path) -> None:
+    """The case file is checked whole, whatever --where selects: the file is the evidence. A
+    D007 on c01 (tier 4) stops a run over the tier 1 cases, located at c01's cell."""
+    where = ("--where", "tier == 1", "--judgements", str(FIXTURES / "data" / "minimal-judgements.yaml"))
+    clean = write(tmp_path, CSV, "clean.csv")
+    got_exit, found, body = score(tmp_path, clean, *where)
+    assert (got_exit, found) == (0, [])
+    assert body["cases"] == 2  # c03 and c07: c01 (tier 4) is outside the subgroup
+    broken = write(tmp_path, edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"))
+    got_exit, found, body = score(tmp_path, broken, *where)
+    assert (got_exit, found) == (1, [("D007", broken, 2, 7)])
+    assert "criteria" not in body  # nothing is scored
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(tmp_path / broken), *where])
+    assert result.exit_code == 1
+    assert (
+        f"{tmp_path / broken}:2:7: error[D007]: case c01: question 1.1.2 is relevant but not answered" in result.stderr
+    )
+
+
 def test_unanswered_can_be_a_warning(tmp_path: Path) -> None:
     name = write(tmp_path, edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"))
     got_exit, found, body = score(tmp_path, name, "--unanswered", "warning")
