@@ -124,6 +124,66 @@ def test_case_data_diagnostic(
     assert got_exit == exit_code
 
 
+TOGETHER = [
+    # title, csv text, expected [(code, line, col)]
+    (
+        "a D003, a D006 and a D007 in one file",
+        edit(
+            "c04,community,medium,2,true,no,,,yes",
+            "c04,community,medium,2,true,no,,yes,yes",
+            edit("c03,community,low,1,false,no,,,no", "c03,community,lwo,1,false,yes,,,"),
+        ),
+        # c03's roh is rejected: whether 1.1.2 (roh >= 'high') applies to c03 is unknown, so its
+        # empty cell is not a D007; 1.1.s applies to every case and is still reported.
+        [("D003", 4, 3), ("D007", 4, 9), ("D006", 5, 8)],
+    ),
+    (
+        "a rejected answer read by a later question's relevance",
+        edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,Yes,,yes,"),
+        # 1.1.2 reads answer('1.1.1'), which was rejected: undecided on c01; 1.1.s is not.
+        [("D004", 2, 6), ("D007", 2, 9)],
+    ),
+    (
+        "a missing field column",
+        edit("c05,licence,3,false,no,,no,no", "c05,licence,3,false,no,,,", drop_column("roh")),
+        # Without roh, 1.1.2 is undecided everywhere; 1.1.3 (sentence, ppo) and 1.1.s are not.
+        [("D002", 1, 1), ("D007", 6, 7), ("D007", 6, 8)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), TOGETHER, ids=[t[0] for t in TOGETHER])
+def test_rejected_cells_hide_only_the_relevance_findings_they_affect(
+    tmp_path: Path, title: str, text: str, expected: list[tuple[str, int, int]]
+) -> None:
+    """Every problem of a file is reported together: a rejected cell (D003, D004) or a missing
+    column (D002) no longer hides the file's D006 and D007 findings, only those whose relevance
+    reads the value that is not known."""
+    name = write(tmp_path, text)
+    got_exit, found, _ = score(tmp_path, name)
+    assert sorted(found) == sorted((c, name, line, col) for c, line, col in expected)
+    assert got_exit == 1
+
+
+def test_an_error_outside_the_where_subgroup_still_stops_the_run(tmp_path: Path) -> None:
+    """The case file is checked whole, whatever --where selects: the file is the evidence. A
+    D007 on c01 (tier 4) stops a run over the tier 1 cases, located at c01's cell."""
+    where = ("--where", "tier == 1", "--judgements", str(FIXTURES / "data" / "minimal-judgements.yaml"))
+    clean = write(tmp_path, CSV, "clean.csv")
+    got_exit, found, body = score(tmp_path, clean, *where)
+    assert (got_exit, found) == (0, [])
+    assert body["cases"] == 2  # c03 and c07: c01 (tier 4) is outside the subgroup
+    broken = write(tmp_path, edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"))
+    got_exit, found, body = score(tmp_path, broken, *where)
+    assert (got_exit, found) == (1, [("D007", broken, 2, 7)])
+    assert "criteria" not in body  # nothing is scored
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(tmp_path / broken), *where])
+    assert result.exit_code == 1
+    assert (
+        f"{tmp_path / broken}:2:7: error[D007]: case c01: question 1.1.2 is relevant but not answered" in result.stderr
+    )
+
+
 def test_unanswered_can_be_a_warning(tmp_path: Path) -> None:
     name = write(tmp_path, edit("c01,custody,high,4,false,yes,yes,yes,yes", "c01,custody,high,4,false,yes,,yes,yes"))
     got_exit, found, body = score(tmp_path, name, "--unanswered", "warning")

@@ -212,6 +212,76 @@ def test_human_format_shows_source_line_caret_and_hint(tmp_path: Path) -> None:
     assert lines[head + 3].strip() == "= hint: did you mean 'high'?"
 
 
+QUOTING = [
+    # (file, text replaced, replacement, the hint S003 must give)
+    (
+        "ruleset.yaml",
+        "    title: An inspection report\n",
+        "    title: A report\n    published: 2018\n",
+        'published: "2018"',
+    ),
+    ("ruleset.yaml", "title: Minimal inspection", "title: 1e3", 'title: "1e3"'),
+    ("ruleset.yaml", "description: A two-criterion methodology for tests.", "description: True", 'description: "True"'),
+    ("ruleset.yaml", "changes: [First version.]", "changes: [1.0]", '"1.0"'),
+    ("section-4.yaml", '  - id: "4"\n', "  - id: 4\n", 'id: "4"'),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "hint"), QUOTING, ids=[q[3] for q in QUOTING])
+def test_a_number_or_true_where_text_is_expected_hints_the_quoted_value(
+    file: str, old: str, new: str, hint: str, tmp_path: Path
+) -> None:
+    """YAML reads 2018, 1e3 and True as a number or true/false; the hint says how to keep the
+    characters written as text, with the key and the value as the author wrote them."""
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--format", "json")
+    assert code == 1
+    wrong_type = [d for d in json.loads(out)["diagnostics"] if d["code"] == "S003"]
+    assert [d["hint"] for d in wrong_type] == [f"write it in quotes: {hint}"], wrong_type
+    assert wrong_type[0]["file"].endswith(file)
+
+
+MISPLACED = [
+    # (text replaced, replacement, the S001 hint)
+    (
+        "        statement: Risk of Harm is assessed.\n",
+        "        statement: Risk of Harm is assessed.\n        relevant_if: ppo\n",
+        "'relevant_if' belongs under sections[].criteria[].questions[] (next to 'id' and 'text') or under headlines[] "
+        "(next to 'id' and 'title'); the keys here are aggregation, bands, id, questions, source, statement, tags, "
+        "title, weights",
+    ),
+    (
+        "    max: 4\n",
+        "    max: 4\n    values: [1, 2]\n",
+        "'values' belongs under fields[] with type: enum (next to 'id' and 'description'); the keys here are "
+        "description, id, label, max, min, required, source, type",
+    ),
+    ("            scored: false\n", "            scoerd: false\n", "did you mean 'scored'?"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), MISPLACED, ids=["relevant_if", "values", "scoerd"])
+def test_an_unknown_key_says_where_it_belongs_or_what_it_may_be_a_misspelling_of(
+    old: str, new: str, hint: str, tmp_path: Path
+) -> None:
+    """A key the schema declares elsewhere in the document is misplaced, not misspelt: the hint
+    names the places that take it (computed from the schema), as the reference writes paths."""
+    folder = tmp_path / "r"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / "ruleset.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--format", "json")
+    assert code == 1
+    assert [(d["code"], d["hint"]) for d in json.loads(out)["diagnostics"]] == [("S001", hint)]
+
+
 def test_github_format_escapes_and_locates(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     shutil.copytree(MINIMAL, folder)
@@ -236,6 +306,33 @@ def test_schema_command_prints_the_committed_schema() -> None:
     assert out == render_schema("ruleset.schema.json")
     code, out, _ = run("schema", "--part")
     assert json.loads(out)["$id"].endswith("ruleset-part.schema.json")
+
+
+@pytest.mark.parametrize("file", sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json")))
+def test_schema_command_prints_every_published_schema(file: str) -> None:
+    """Every file in schemas/ can be printed by its name (the file name without .schema.json),
+    byte for byte, and `--list` names it: an editor modeline may need any of them."""
+    code, out, _ = run("schema", file.removesuffix(".schema.json"))
+    assert code == 0
+    assert out == (ROOT / "schemas" / file).read_text(encoding="utf-8")
+    code, listing, _ = run("schema", "--list")
+    assert code == 0
+    assert f" {file}: " in listing
+
+
+def test_schema_command_short_names() -> None:
+    for short, file in (("tests", "ruleset-tests"), ("overlay", "ruleset-overlay"), ("part", "ruleset-part")):
+        assert run("schema", short)[1] == run("schema", file)[1]
+
+
+def test_schema_command_refuses_an_unknown_name_and_lists_the_names() -> None:
+    code, out, err = run("schema", "overlai")
+    assert (code, out) == (2, "")
+    assert (
+        "Error: Invalid value for 'NAME': unknown schema 'overlai' (did you mean 'overlay'?); the schemas are: " in err
+    )
+    for file in (ROOT / "schemas").glob("*.schema.json"):
+        assert file.name.removesuffix(".schema.json") in err
 
 
 def test_internal_error_exits_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

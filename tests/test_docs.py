@@ -104,3 +104,40 @@ def test_every_result_key_is_in_the_user_guide(cls: type[BaseModel]) -> None:
     """The JSON result's key tables list exactly the model's fields, in the model's order, so
     a key added to (or removed from) the result cannot go undocumented."""
     assert _table_keys(USER_GUIDE, RESULT_TABLES[cls]) == list(cls.model_fields)
+
+
+def test_the_user_guide_lists_the_schemas_as_the_command_does() -> None:
+    from click.testing import CliRunner
+
+    from omi_rules.cli import main
+
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    shown = guide.split("$ omi-rules schema --list\n", 1)[1].split("```", 1)[0]
+    assert shown == CliRunner().invoke(main, ["schema", "--list"]).stdout
+
+
+def _bool_spellings() -> tuple[set[str], set[str]]:
+    """The spellings of true and of false the user guide lists for yes/no fields."""
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    sentence = " ".join(guide.split("A yes/no field (`type: bool`) accepts ", 1)[1].split(", in capitals")[0].split())
+    true_part, false_part = sentence.split(" for true and ")
+    assert false_part.endswith(" for false"), sentence
+    return set(re.findall(r"`([^`]+)`", true_part)), set(re.findall(r"`([^`]+)`", false_part))
+
+
+def test_the_user_guide_lists_exactly_the_bool_spellings_the_reader_accepts() -> None:
+    """The guide once listed true/false, yes/no, 1/0 while y/n, TRUE, Yes and " true" were
+    accepted too: the list in the guide is the reader's table, and what it says of capitals and
+    spaces is what the reader does."""
+    from omi_rules.casedata.validate import FALSE_WORDS, TRUE_WORDS, parse_field
+    from omi_rules.model import BoolField
+
+    listed_true, listed_false = _bool_spellings()
+    assert (listed_true, listed_false) == (TRUE_WORDS, FALSE_WORDS)
+    ppo = BoolField(id="ppo", type="bool", description="A PPO case.")
+    for words, value in ((listed_true, True), (listed_false, False)):
+        for word in words:
+            for written in (word, word.upper(), word.capitalize(), f" {word} "):
+                assert parse_field(ppo, written)[:2] == (value, None), written
+    for refused in ("t", "on", "1.0", "nein"):
+        assert parse_field(ppo, refused)[0] is None and parse_field(ppo, refused)[1] is not None

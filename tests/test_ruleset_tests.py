@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,35 @@ def test_a_malformed_test_file_is_t001(tmp_path: Path) -> None:
     code, out = run(str(bad))
     assert code == 1
     assert "error[T001]" in out and "expct" in out
+
+
+def test_a_misplaced_key_in_a_test_file_says_where_it_belongs(tmp_path: Path) -> None:
+    """`tolerance` on one expectation is spelt right, so "did you mean" had nothing to offer:
+    the hint names the place the test file's schema declares it."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINIMAL, folder)
+    path = folder / "tests" / "minimal.test.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '"1.1": {score: 90, band: good}'
+    path.write_text(text.replace(old, '"1.1": {score: 90, band: good, tolerance: 0.5}'), encoding="utf-8")
+    code, out = run(str(path))
+    assert code == 1
+    assert "minimal.test.yaml:11:40: error[T001]: unknown key 'tolerance'" in out, out
+    assert (
+        "hint: 'tolerance' belongs under tests[] (next to 'name' and 'expect'); the keys here are band, no_score, score"
+    ) in out, out
+
+
+def test_a_misspelt_key_in_a_test_file_gets_did_you_mean(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.test.yaml"
+    bad.write_text(
+        f"ruleset: {MINIMAL}\ntests:\n  - name: t\n    cases: []\n    tolerence: 1\n    expect: {{}}\n",
+        encoding="utf-8",
+    )
+    code, out = run(str(bad))
+    assert code == 1
+    assert "bad.test.yaml:5:5: error[T001]: unknown key 'tolerence'" in out
+    assert "hint: did you mean 'tolerance'?" in out
 
 
 def test_pytest_collects_yaml_tests() -> None:

@@ -3,7 +3,9 @@
 Every problem is reported, located by file, row and column, before anything is scored:
 unknown or missing columns, values outside a field's domain or a question's scale, missing
 and duplicate case ids. Relevance-dependent problems (an answer where the question does not
-apply, a relevant question left unanswered) need the engine and are reported by it.
+apply, a relevant question left unanswered) need the engine and are reported by it, from the
+sample ``read_sample`` builds even when cells were rejected: its ``unknown`` cells tell the
+engine which findings cannot be decided, so a bad cell hides only what depends on it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class CaseSample:
     while validating so the engine never loops over cells in Python."""
     columns: dict[str, int] = field(default_factory=dict)
     """Column index of case_id, each field and each question in ``table``."""
+    unknown: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+    """Field or question id -> the cases whose value is not known: the cell was rejected
+    (D003, D004) or the column is missing (D002). Empty for a sample that can be scored."""
 
     @property
     def size(self) -> int:
@@ -184,6 +189,25 @@ def check_sample(
     cycle's data under a changed ruleset: columns of questions the change removed are ignored,
     and questions it added are treated as never answered.
     """
+    sample, out = read_sample(table, model, ignore_columns, allow_missing_questions)
+    if any(d.severity is Severity.ERROR for d in out):
+        return None, out
+    return sample, out
+
+
+def read_sample(
+    table: RawTable,
+    model: Ruleset,
+    ignore_columns: Collection[str] = (),
+    allow_missing_questions: bool = False,
+) -> tuple[CaseSample | None, list[Diagnostic]]:
+    """Validate ``table`` like ``check_sample``, but keep the sample when cells are wrong.
+
+    The sample is None only when the file has no header or no cases. Otherwise rejected cells
+    and missing columns are ``unknown`` in it, so relevance can still be evaluated for every
+    case and question they do not affect (a file's problems are reported together). Such a
+    sample is for findings only: it must never be scored while ``out`` holds an error.
+    """
     out: list[Diagnostic] = list(table.diagnostics)
     if not table.header:
         return None, out
@@ -212,16 +236,19 @@ def check_sample(
         else:
             columns[name] = index
     header_start = table.header_positions[0] if table.header_positions else Position(table.file, 1, 1)
+    missing: set[str] = set()
     if CASE_ID not in columns:
         out.append(make("D002", "no 'case_id' column", header_start, hint="the first column should be case_id"))
     for fid, f in fields.items():
         if fid not in columns and f.required:
             out.append(make("D002", f"no column for case field '{fid}'", header_start))
+            missing.add(fid)
     for qid in questions:
         if qid not in columns and not allow_missing_questions:
             out.append(
                 make("D002", f"no column for question '{qid}'", header_start, hint="add it, empty if never answered")
             )
+            missing.add(qid)
     if not table.rows:
         if not any(d.code == "D008" for d in out):
             out.append(make("D008", "the file has a header but no cases", header_start))
@@ -232,6 +259,8 @@ def check_sample(
     values: dict[str, list[Any]] = {fid: [] for fid in fields}
     answers: dict[str, list[str | None]] = {qid: [] for qid in questions}
     codes: dict[str, list[int]] = {qid: [] for qid in questions}
+    rejected: dict[str, list[int]] = {}
+    """Field or question id -> the rows whose cell was rejected (D003, D004)."""
     code_of: dict[str, dict[str, int]] = {}
     for qid, question in questions.items():
         scale = scales.get(question.scale)
@@ -261,6 +290,7 @@ def check_sample(
                 problem, hint = f"{fid} is empty but required", "every case needs a value for this field"
             if problem:
                 out.append(make("D003", problem, table.cell_position(r, columns[fid]), hint))
+                rejected.setdefault(fid, []).append(r)
             values[fid].append(value)
         for qid in questions:
             column = columns.get(qid)
@@ -284,10 +314,20 @@ def check_sample(
                 )
                 answers[qid].append(None)
                 codes[qid].append(-1)
+                rejected.setdefault(qid, []).append(r)
                 continue
             answers[qid].append(text)
             codes[qid].append(code)
-    if any(d.severity is Severity.ERROR for d in out):
-        return None, out
     answer_codes = {qid: np.array(c, dtype=np.int64) for qid, c in codes.items()}
-    return CaseSample(table, case_ids, values, answers, answer_codes, columns), out
+    cells = _unknown_cells(len(table.rows), missing, rejected)
+    return CaseSample(table, case_ids, values, answers, answer_codes, columns, cells), out
+
+
+def _unknown_cells(size: int, missing: set[str], rejected: dict[str, list[int]]) -> dict[str, NDArray[np.bool_]]:
+    """Per field or question, the cases whose value is not known: every case of a missing
+    column, the rows of each rejected cell."""
+    unknown = {column: np.ones(size, dtype=bool) for column in missing}
+    for column, rows in rejected.items():
+        mask = unknown.setdefault(column, np.zeros(size, dtype=bool))
+        mask[rows] = True
+    return unknown

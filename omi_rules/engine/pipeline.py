@@ -19,7 +19,7 @@ from omi_rules import __version__
 from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
 from omi_rules.casedata.table import RawTable
-from omi_rules.casedata.validate import CaseSample, check_sample
+from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.checks import check_ruleset
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
@@ -129,7 +129,7 @@ def prepare(
             report.add(exc.diagnostic)
             report.unreadable = True
             return out
-    sample, problems = check_sample(table, model, ignore_columns, allow_missing_questions)
+    sample, problems = read_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:
         try:
@@ -144,12 +144,19 @@ def prepare(
         checked, problems = check_judgements(judgements_data[0], judgements_data[1], model, str(cases))
         report.extend(problems)
         out.judgements = checked
-    if sample is None or report.errors:
+    if sample is None:
         return out
-    out.sample = sample
-    out.evaluation = evaluate_sample(compiled, sample, unanswered)
-    report.extend(out.evaluation.diagnostics)
-    report.extend(check_requirements(model, sample, out.evaluation, Position(str(cases or "cases"))))
+    clean = not report.errors
+    # Relevance findings (D006, D007) are reported even when the data or the judgements have
+    # errors, so a file's problems come together; read_sample left out the cells it rejected.
+    evaluation = evaluate_sample(compiled, sample, unanswered)
+    report.extend(evaluation.diagnostics)
+    if not clean:
+        # Sample requirements (D013) count cases by their values, which rejected cells leave
+        # unknown; and nothing may be scored from data with errors.
+        return out
+    out.sample, out.evaluation = sample, evaluation
+    report.extend(check_requirements(model, sample, evaluation, Position(str(cases or "cases"))))
     return out
 
 

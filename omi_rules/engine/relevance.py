@@ -5,6 +5,10 @@ the *effective* answer of 1.2.3: the one given on a case where 1.2.3 is itself r
 An answer given where the question is not relevant is excluded (warning D006); a relevant
 question left unanswered is an error (D007) unless the ruleset or ``--unanswered warning``
 makes it a warning.
+
+A sample with rejected cells (``CaseSample.unknown``) is evaluated too, for these findings
+only: a case's relevance is undecided where its condition reads an unknown value, and only
+the findings that an unknown value could change are left out.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from omi_rules.casedata.validate import CaseSample
+from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.diagnostics import Diagnostic, Severity
 from omi_rules.diagnostics.codes import make
@@ -64,6 +69,32 @@ def function_column(
     return cache[key]
 
 
+def _undecided(
+    condition: Checked | None,
+    sample: CaseSample,
+    undecided: dict[str, NDArray[np.bool_]],
+    nowhere: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """The cases for which ``condition`` reads a value that is not known.
+
+    Those are the cases with an unknown value (``sample.unknown``) in a field it names, or an
+    undecided answer of a question it reads with ``answer()``. A condition that calls a plugin
+    function is undecided on every case once any value is unknown: the function may read any
+    field, and it is promised checked data, so it is not called on data the check rejected.
+    """
+    if condition is None or not sample.unknown:
+        return nowhere
+    unsure = nowhere.copy()
+    for name in condition.names:
+        if name in sample.unknown:
+            unsure |= sample.unknown[name]
+    for function, argument in condition.calls:
+        if function != "answer":
+            return ~nowhere
+        unsure |= undecided.get(argument, nowhere)
+    return unsure
+
+
 def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: str | None = None) -> Evaluation:
     """Evaluate relevance for every question over every case of ``sample``."""
     model = compiled.model
@@ -73,10 +104,18 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
     plugin_calls: dict[tuple[str, str], NDArray[Any]] = {}
     excluded: list[tuple[int, str]] = []
     missing: list[tuple[int, str]] = []
+    undecided: dict[str, NDArray[np.bool_]] = {}
+    """Question id -> the cases whose effective answer is not known (see ``_undecided``)."""
+    nowhere = np.zeros(sample.size, dtype=bool)
     for cq in compiled.questions:
         given = sample.answer_codes[cq.id]
+        unsure = _undecided(cq.condition, sample, undecided, nowhere)
         if cq.condition is None:
             mask = np.ones(sample.size, dtype=bool)
+        elif unsure.all() and sample.unknown:
+            # Every case undecided (a plugin function, or a missing column): nothing to
+            # evaluate, and a plugin function is never called with values the data check rejected.
+            mask = np.zeros(sample.size, dtype=bool)
         else:
             calls = {
                 key: result.answers[key[1]]
@@ -87,8 +126,11 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
             mask = evaluate(cq.condition, VectorData(sample.size, columns, calls))
         result.relevant[cq.id] = mask
         result.answers[cq.id] = np.where(mask, given, -1)
-        excluded.extend((int(i), cq.id) for i in np.flatnonzero(~mask & (given >= 0)))
-        missing.extend((int(i), cq.id) for i in np.flatnonzero(mask & (given < 0)))
+        rejected = sample.unknown.get(cq.id, nowhere)
+        undecided[cq.id] = unsure | (mask & rejected)
+        # A rejected answer (D004) is neither given nor missing: only its own D004 is reported.
+        excluded.extend((int(i), cq.id) for i in np.flatnonzero(~mask & (given >= 0) & ~unsure))
+        missing.extend((int(i), cq.id) for i in np.flatnonzero(mask & (given < 0) & ~unsure & ~rejected))
     for case, qid in sorted(excluded)[:MAX_CELL_DIAGNOSTICS]:
         result.diagnostics.append(
             make(

@@ -21,6 +21,7 @@ from jsonschema.validators import extend
 from omi_rules.diagnostics import Diagnostic
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
+from omi_rules.model.schema_places import belongs_hint
 from omi_rules.model.schemas import SCHEMAS, build_schema
 from omi_rules.yamlio.reader import PathKey, SourceMap
 
@@ -62,7 +63,7 @@ def validate(data: Any, schema_name: str, source_map: SourceMap) -> list[Diagnos
     """All schema problems of ``data``, each located through ``source_map``."""
     out: list[Diagnostic] = []
     for error in validator(schema_name).iter_errors(data):
-        out.extend(_explain(error, source_map))
+        out.extend(_explain(error, source_map, schema_name))
     return out
 
 
@@ -127,21 +128,21 @@ def _defs() -> dict[str, Any]:
     return defs
 
 
-def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnostic]:
+def _explain(error: ValidationError, source_map: SourceMap, schema_name: str) -> Iterable[Diagnostic]:
     path = _path(error)
     kind = error.validator
     if kind in ("oneOf", "anyOf"):
         chosen = _branch_errors(error)
         if chosen:
             for sub in chosen:
-                yield from _explain(sub, source_map)
+                yield from _explain(sub, source_map, schema_name)
             return
         yield from _discriminator_or_generic(error, source_map)
         return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         for key in sorted(set(error.instance) - allowed):
-            hint = did_you_mean(key, allowed) or f"allowed keys here: {', '.join(sorted(allowed))}"
+            hint = _unknown_key_hint(key, allowed, error.schema, schema_name)
             yield make("S001", f"unknown key '{key}'", source_map.key(path + (key,)), hint, span=len(key))
         return
     if kind == "required":
@@ -158,7 +159,12 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in names)
-        yield make("S003", f"expected {words}, got {_describe(error.instance)}", source_map.value(path))
+        yield make(
+            "S003",
+            f"expected {words}, got {_describe(error.instance)}",
+            source_map.value(path),
+            _quote_hint(path, error.instance, names, source_map),
+        )
         return
     if kind == "const":
         yield make(
@@ -211,6 +217,20 @@ def _explain(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnost
     yield make("S004", f"{_where(path)}: {error.message}", source_map.value(path))
 
 
+def _unknown_key_hint(key: str, allowed: set[str], here: Any, schema_name: str) -> str:
+    """A misspelling gets "did you mean"; a key the schema allows elsewhere in the same
+    document gets where it belongs (a misplaced key is spelt right, so "did you mean" alone
+    said nothing, or named an unrelated key); a key neither misspelt nor misplaced gets the
+    keys allowed here."""
+    nearest = did_you_mean(key, allowed)
+    belongs = belongs_hint(key, here, schema_name)
+    if nearest and belongs:
+        return f"{nearest} Or, if you meant '{key}': {belongs}"
+    if belongs:
+        return f"{belongs}; the keys here are {', '.join(sorted(allowed))}"
+    return nearest or f"allowed keys here: {', '.join(sorted(allowed))}"
+
+
 def _discriminator_or_generic(error: ValidationError, source_map: SourceMap) -> Iterable[Diagnostic]:
     path = _path(error)
     instance = error.instance
@@ -233,12 +253,31 @@ def _discriminator_or_generic(error: ValidationError, source_map: SourceMap) -> 
                 )
                 return
     if error.context and all(e.validator == "type" for e in error.context):
-        words = " or ".join(
-            sorted({_TYPE_WORDS.get(str(e.validator_value), str(e.validator_value)) for e in error.context})
+        names = sorted({str(e.validator_value) for e in error.context})
+        words = " or ".join(sorted({_TYPE_WORDS.get(t, t) for t in names}))
+        yield make(
+            "S003",
+            f"expected {words}, got {_describe(instance)}",
+            source_map.value(path),
+            _quote_hint(path, instance, names, source_map),
         )
-        yield make("S003", f"expected {words}, got {_describe(instance)}", source_map.value(path))
         return
     yield make("S004", f"{_where(path)} is not valid: {error.message[:200]}", source_map.value(path))
+
+
+def _quote_hint(path: PathKey, value: Any, expected: list[str], source_map: SourceMap) -> str | None:
+    """How to make a number or true/false that YAML read from an unquoted value into text.
+
+    YAML reads ``2018``, ``1.0`` and ``true`` as a number or true/false; where text is expected
+    the author nearly always meant the characters written, which quotes keep as text. The hint
+    shows the key and the value as written (``published: "2018"``), so it can be copied.
+    """
+    if "string" not in expected or value is None or not isinstance(value, bool | int | float):
+        return None
+    written = source_map.texts.get(path) or (str(value).lower() if isinstance(value, bool) else str(value))
+    quoted = json.dumps(written, ensure_ascii=False)
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    return f"write it in quotes: {key}: {quoted}" if key is not None else f"write it in quotes: {quoted}"
 
 
 def _where(path: PathKey) -> str:

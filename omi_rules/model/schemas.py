@@ -34,6 +34,33 @@ OVERLAYS: dict[str, str] = {
 """Schemas for rulesets that ``extends`` another: every key optional (only what changes is
 written), and ``remove: true`` on an item with an id removes it."""
 PUBLISHED = [*SCHEMAS, *OVERLAYS]
+CHECKS: dict[str, str] = {
+    "ruleset.schema.json": "the main file of a ruleset (ruleset.yaml)",
+    "ruleset-part.schema.json": "a part file that a ruleset lists under include",
+    "case-data.schema.json": "case data written as JSON or YAML",
+    "judgements.schema.json": "a judgements file (section 4 judgements and ratings)",
+    "result.schema.json": "the result that score --format json writes",
+    "ruleset-tests.schema.json": "a file of ruleset tests (*.test.yaml)",
+    "ruleset-overlay.schema.json": "the main file of a ruleset that extends another",
+    "ruleset-part-overlay.schema.json": "a part file of a ruleset that extends another",
+}
+"""What each published schema checks, in the words ``omi-rules schema --list`` prints."""
+SUFFIX = ".schema.json"
+
+
+def schema_names() -> dict[str, str]:
+    """The names ``omi-rules schema NAME`` accepts -> the schema's file name.
+
+    Each schema is named by its file name without ``.schema.json`` (``ruleset-tests``) and, for
+    the ruleset's own files, also without ``ruleset-`` (``tests``, ``overlay``, ``part``), the
+    word a user reaches for first.
+    """
+    names: dict[str, str] = {}
+    for file in PUBLISHED:
+        stem = file.removesuffix(SUFFIX)
+        names[stem] = file
+        names.setdefault(stem.removeprefix("ruleset-"), file)
+    return names
 
 
 def build_schema(name: str) -> dict[str, Any]:

@@ -250,6 +250,8 @@ def prune(data: Any, source_map: SourceMap, remove: set[PathKey], pruned: Pruned
             new_map.values[new] = source_map.values[old]
         if old in source_map.keys:
             new_map.keys[new] = source_map.keys[old]
+        if old in source_map.texts:
+            new_map.texts[new] = source_map.texts[old]
         if isinstance(value, dict):
             out_map: dict[str, Any] = {}
             for k, v in value.items():

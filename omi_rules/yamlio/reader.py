@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
@@ -45,6 +45,7 @@ MAX_DEPTH = 64
 """Deepest nesting of mappings and lists."""
 
 PathKey = tuple[str | int, ...]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -56,6 +57,10 @@ class SourceMap:
 
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    texts: dict[PathKey, str] = field(default_factory=dict)
+    """How each value that YAML read as a number or true/false was written (``2018``, ``1e3``,
+    ``True``): the data holds ``1000.0`` for ``1e3``, and a hint that says how to quote a value
+    must show it as the author wrote it."""
     default: Position = field(default_factory=lambda: Position("<unknown>"))
 
     def value(self, path: PathKey) -> Position:
@@ -78,11 +83,15 @@ class SourceMap:
 
     def rebase(self, prefix: PathKey, other: SourceMap, other_prefix: PathKey = ()) -> None:
         """Copy ``other``'s entries under ``other_prefix`` into this map, under ``prefix``."""
-        n = len(other_prefix)
         for src, dst in ((other.values, self.values), (other.keys, self.keys)):
-            for path, pos in list(src.items()):
-                if path[:n] == other_prefix:
-                    dst[prefix + path[n:]] = pos
+            dst.update(_rebased(src, prefix, other_prefix))
+        self.texts.update(_rebased(other.texts, prefix, other_prefix))
+
+
+def _rebased(table: Mapping[PathKey, _T], prefix: PathKey, old_prefix: PathKey) -> dict[PathKey, _T]:
+    """The entries of ``table`` under ``old_prefix``, moved under ``prefix``."""
+    n = len(old_prefix)
+    return {prefix + path[n:]: entry for path, entry in list(table.items()) if path[:n] == old_prefix}
 
 
 @dataclass
@@ -211,7 +220,10 @@ class _Walker:
         if isinstance(node, SequenceNode):
             return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self.scalar(node)
+        value = self.scalar(node)
+        if isinstance(value, bool | int | float):
+            self.map.texts[path] = str(node.value)
+        return value
 
     def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -37,7 +37,10 @@ def test_command(paths: tuple[Path, ...], coverage: bool, fail_under: float | No
             if failure.trail:
                 click.echo("\n".join("      " + line for line in failure.trail.rstrip().splitlines()))
         for problem in outcome.problems:
-            click.echo(f"  {problem.position}: error[{problem.code}]: {problem.message}")
+            # The hint is how to fix it (did you mean, where a key belongs): never drop it.
+            click.echo(f"  {problem.position}: {problem.severity.value}[{problem.code}]: {problem.message}")
+            if problem.hint:
+                click.echo(f"    = hint: {problem.hint}")
     total = len(runner.run.outcomes)
     click.echo(f"{total - failed} passed, {failed} failed")
     below = False
