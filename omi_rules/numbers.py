@@ -42,10 +42,6 @@ def _as_written(value: float) -> Fraction:
     return Fraction(repr(value))  # ValueError for nan and inf, which no score may be
 
 
-def exact_or_none(value: Number | None) -> Fraction | None:
-    return None if value is None else exact(value)
-
-
 def mean(values: list[Fraction]) -> Fraction | None:
     """The exact mean, or None for no values (never 0 for "nothing to average")."""
     return sum(values, Fraction(0)) / len(values) if values else None
