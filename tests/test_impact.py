@@ -61,7 +61,7 @@ def test_north_wales_moves_exactly_the_conclusions_that_cross(moved: Path) -> No
     conclusions = {m.target for m in result.moves if m.kind == "conclusion"}
     assert conclusions == crossing(NORTH_WALES / "cases.csv", NORTH_WALES / "judgements.yaml") == {"criterion 1.4"}
     move = next(m for m in result.moves if m.kind == "conclusion")
-    assert (move.old, move.new, move.because) == ("Good", "Priority for improvement", ("band limits",))
+    assert (move.old, move.new, move.because) == ("Good (72%)", "Priority for improvement (72%)", ("band limits",))
     assert [m.kind for m in result.moves] == ["conclusion"]  # scores, threads, grades, decisions unchanged
 
 
@@ -87,7 +87,9 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
     text = CliRunner().invoke(main, args)
     assert text.exit_code == 0
-    assert "criterion 1.4 conclusion: Good -> Priority for improvement (because: band limits)" in text.stdout
+    assert (
+        "criterion 1.4 conclusion: Good (72%) -> Priority for improvement (72%) (because: band limits)" in text.stdout
+    )
     assert "criterion 1.4: 1 of 1" in text.stdout
     body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
     assert body["summary"] == {"criterion 1.4": 1}
@@ -98,3 +100,30 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     assert same.exit_code == 0 and "nothing moves" in same.stdout
     markdown = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
     assert "| criterion 1.4 | 1 of 1 |" in markdown
+
+
+def test_a_rating_move_shows_the_score_it_was_banded_from() -> None:
+    """A banded rating is shown with its criterion's published score; a given or moderated one
+    says so (there is no score behind it)."""
+    from types import SimpleNamespace
+
+    from omi_rules.lifecycle.impact import _rated
+    from omi_rules.model.results import RatingResult
+
+    def rating(basis: str) -> RatingResult:
+        return RatingResult(
+            id="2.1",
+            title="Assessment",
+            scale="four",
+            rating="good",
+            label="Good",
+            points=2,
+            computed=None,
+            basis=basis,
+        )
+
+    scored = SimpleNamespace(criteria={"2.1": SimpleNamespace(display="68%")})
+    assert _rated("Good", rating("band"), scored) == "Good (68%)"
+    assert _rated("Good", rating("moderated"), scored) == "Good (moderated)"
+    assert _rated("Good", rating("grade"), scored) == "Good"
+    assert _rated(None, None, scored) is None

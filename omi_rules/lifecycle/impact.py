@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
-from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
+from omi_rules.model.results import CriterionResult, OverallRatingResult, RatingResult, Result
 from omi_rules.numbers import text
 
 CASE_SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
@@ -191,7 +191,8 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         new_band = new.band.label if new.band else None
         if old_band != new_band:
             reason = because if old.display != new.display else ("band limits",)
-            moves.append(Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason))
+            shown = (_with_score(old_band, old.display), _with_score(new_band, new.display))
+            moves.append(Move(name, "conclusion", f"criterion {cid}", *shown, reason))
     moves.extend(_display_moves(name, "thread", a.threads, b.threads))
     for gid in sorted(a.grades.keys() | b.grades.keys()):
         og, ng = a.grades.get(gid), b.grades.get(gid)
@@ -205,7 +206,8 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         before, after = (old_r.label if old_r else None), (new_r.label if new_r else None)
         if before != after:
             because = ("score",) if (old_r and old_r.basis == "band") or (new_r and new_r.basis == "band") else ()
-            moves.append(Move(name, "rating", f"criterion {cid}", before, after, because))
+            shown = (_rated(before, old_r, a), _rated(after, new_r, b))
+            moves.append(Move(name, "rating", f"criterion {cid}", *shown, because))
     for oid in sorted(a.overall_ratings.keys() | b.overall_ratings.keys()):
         old_o, new_o = a.overall_ratings.get(oid), b.overall_ratings.get(oid)
         if (old_o.rating if old_o else None) != (new_o.rating if new_o else None):
@@ -227,6 +229,25 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         if (od.outcome if od is not None else None) != (nd.outcome if nd is not None else None):
             moves.append(Move(name, "decision", f"decision {did}", old_d, new_d))
     return sorted(moves, key=lambda m: (m.inspection, m.target, m.kind))
+
+
+def _with_score(label: str | None, display: str | None) -> str | None:
+    """A conclusion with the score it was drawn from, ``Good (72%)``, so a reader of the impact
+    sees how far the score is from the limit that moved it."""
+    if label is None:
+        return None
+    return label if display is None else f"{label} ({display})"
+
+
+def _rated(label: str | None, rated: RatingResult | None, result: Result) -> str | None:
+    """A rating with its source figure: the criterion's score for a banded rating, the given
+    or moderated basis otherwise."""
+    if label is None or rated is None:
+        return label
+    criterion = result.criteria.get(rated.id)
+    if rated.basis == "band" and criterion is not None:
+        return _with_score(label, criterion.display)
+    return label if rated.basis in ("grade", "none") else f"{label} ({rated.basis})"
 
 
 def _overall(rolled: OverallRatingResult | None) -> str | None:
