@@ -127,3 +127,34 @@ def test_html_page_escapes_and_lists_changes(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "Minimal &lt;b&gt;inspection&lt;/b&gt;" in page and "<b>inspection</b>" not in page
     assert '<td class="kind changed">changed</td>' in page
+
+
+def test_numbers_print_as_written_and_a_changelog_entry_is_shown_whole(tmp_path: Path) -> None:
+    """Whole numbers once printed as 65.0 -> 70.0, and a new changelog entry was cut off
+    mid-string; both are shown as the ruleset writes them, long text wrapped, nothing cut."""
+    long_change = (
+        "Moved the lower limit of good from 71 to 72 after the 2008 moderation panel found that scores of 71 "
+        "were not distinguishable from priority for improvement at the sample sizes used"
+    )
+    new = copy(
+        MINIMAL,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                ("version: 1.0.0\n", "version: 1.1.0\n"),
+                (
+                    "changelog:\n",
+                    f"changelog:\n  - version: 1.1.0\n    date: 2026-12-07\n    changes: [{long_change}]\n",
+                ),
+                ("        min: 71\n", "        min: 72\n"),
+                ("        max: 71\n", "        max: 72\n"),
+            ]
+        },
+    )
+    result = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "71 -> 72" in result.stdout and "71.0" not in result.stdout
+    flat = " ".join(result.stdout.split())
+    assert f"1.1.0 (2026-12-07): {long_change}" in flat  # the whole entry
+    assert all(len(line) <= 100 for line in result.stdout.splitlines())  # wrapped, not cut
+    assert "..." not in result.stdout

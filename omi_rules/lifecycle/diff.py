@@ -10,6 +10,7 @@ no change either and a renamed id is one removal and one addition.
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,18 +152,39 @@ def _diff(a: Any, b: Any, where: tuple[str, ...], out: list[Change], key: str) -
 
 
 def _summary(item: dict[str, Any]) -> str:
-    """A one-line description of an added or removed item."""
+    """A description of an added or removed item, whole (a changelog entry with every change:
+    it is what a reviewer reads the diff for, so it is never cut)."""
+    if isinstance(item.get("changes"), list) and "version" in item:
+        when = f" ({item['date']})" if item.get("date") else ""
+        return f"{item['version']}{when}: " + "; ".join(str(c) for c in item["changes"])
     for key in ("title", "text", "label", "description"):
         if isinstance(item.get(key), str):
             return str(item[key])
-    return json.dumps(item, sort_keys=True)[:120]
+    return json.dumps(_as_written(item), sort_keys=True, ensure_ascii=False)
+
+
+def _as_written(value: Any) -> Any:
+    """Numbers as a ruleset writes them: a whole number without ``.0`` (65, not 65.0; the
+    model holds limits and weights as floats), any other as its shortest decimal (0.75)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _as_written(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_written(v) for v in value]
+    return value
 
 
 def _show(value: Any) -> str:
+    """A value whole: long text is wrapped by the text format, never cut."""
     if value is None:
         return "(none)"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return text if len(text) <= 200 else text[:197] + "..."
+    return value if isinstance(value, str) else json.dumps(_as_written(value), sort_keys=True, ensure_ascii=False)
+
+
+def _wrapped(line: str) -> str:
+    """A text-format line wrapped at 100 columns, continuation lines indented under it."""
+    return "\n".join(textwrap.wrap(line, 100, subsequent_indent="      ", break_on_hyphens=False)) or line
 
 
 def as_text(changes: list[Change], old_name: str, new_name: str) -> str:
@@ -172,11 +194,11 @@ def as_text(changes: list[Change], old_name: str, new_name: str) -> str:
     for change in changes:
         where = " > ".join(change.where)
         if change.kind == "changed":
-            lines.append(f"  changed {where}: {_show(change.old)} -> {_show(change.new)}")
+            lines.append(_wrapped(f"  changed {where}: {_show(change.old)} -> {_show(change.new)}"))
         elif change.kind == "added":
-            lines.append(f"  added   {where}: {_show(change.new)}")
+            lines.append(_wrapped(f"  added   {where}: {_show(change.new)}"))
         else:
-            lines.append(f"  removed {where}: {_show(change.old)}")
+            lines.append(_wrapped(f"  removed {where}: {_show(change.old)}"))
     return "\n".join(lines) + "\n"
 
 
