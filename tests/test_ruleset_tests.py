@@ -102,3 +102,31 @@ def test_pytest_collects_yaml_tests() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "4 passed" in proc.stdout
+
+
+def test_inline_cases_are_as_forgiving_as_a_csv(tmp_path: Path) -> None:
+    """A question no case lists needs no column, and "" is an empty cell (both were refused:
+    D002 and D004); a question left out where it is relevant is still D007, located."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINIMAL, folder)
+    tests = folder / "tests" / "minimal.test.yaml"
+    tests.write_text(
+        "tests:\n"
+        "  - name: routing answered no, 1.1.3 never listed, 1.1.2 empty\n"
+        "    cases:\n"
+        '      - {case_id: b, sentence: community, roh: low, tier: 1, ppo: false, "1.1.1": "no", "1.1.2": "",'
+        ' "1.1.s": " no "}\n'
+        "    expect:\n"
+        '      criteria: {"1.1": {score: 0}}\n'
+        "  - name: a relevant question left out\n"
+        "    cases:\n"
+        '      - {case_id: a, sentence: custody, roh: high, tier: 4, ppo: false, "1.1.1": "yes", "1.1.2": "yes",'
+        ' "1.1.s": "yes"}\n'
+        "    expect:\n"
+        '      criteria: {"1.1": {score: 100}}\n',
+        encoding="utf-8",
+    )
+    code, out = run(str(folder))
+    assert "PASS" in out and "routing answered no" in out, out
+    assert code == 1
+    assert "minimal.test.yaml:9:9: error[D007]" in out and "1.1.3" in out, out

@@ -129,6 +129,12 @@ def read_csv(raw: bytes, name: str) -> RawTable:
     return table
 
 
+def _value(value: Any) -> Any:
+    """A value of a JSON/YAML case (or a ruleset test's inline case) read as a CSV cell would
+    be: text trimmed, and ``""`` or blanks empty (None), like an empty cell."""
+    return _cell(value) if isinstance(value, str) else value
+
+
 def _cell(value: str) -> str | None:
     stripped = value.strip()
     return stripped[:MAX_CELL_CHARS] if stripped else None
@@ -291,7 +297,7 @@ def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: Pat
     table.header = header
     table.header_positions = [source_map.key((*at, 0, key)) for key in header]
     for i, case in enumerate(cases):
-        table.rows.append([case.get(key) for key in header])
+        table.rows.append([_value(case.get(key)) for key in header])
         row_position = source_map.value((*at, i))
         table.row_positions.append(row_position)
         table.cell_positions.append(

@@ -211,6 +211,9 @@ class Runner:
             compiled=compiled,
             table=table,
             judgements_data=judgements_data,
+            # Inline cases are as forgiving as a CSV: a question no case lists is empty in
+            # every case (still D007 where it is relevant), not a missing column.
+            allow_missing_questions=test.cases is not None,
         )
         if scored.result is None:
             outcome.problems = scored.report.errors or scored.report.diagnostics
