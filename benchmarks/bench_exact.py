@@ -10,14 +10,13 @@ baseline is the pre-exact engine's arithmetic (fmean, float weights), written ou
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from statistics import fmean
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
+from _timing import best_of
 from numpy.typing import NDArray
 
 from omi_rules.casedata.validate import check_sample
@@ -65,15 +64,6 @@ def counts_only(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     return sum(count(compiled.by_id[q.id], evaluation, mask).judged for q in compiled.questions)
 
 
-def timed(work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     loaded = load_ruleset(ROOT / "rulesets" / "omi-2008")
     assert loaded.model is not None
@@ -86,9 +76,9 @@ def main() -> None:
     areas = [np.arange(sample.size) // PER_AREA == a for a in range(AREAS)]
     rows = []
     for label, masks in (("whole cycle (1 mask)", [whole]), (f"every area ({AREAS} masks)", areas)):
-        exact = timed(lambda masks=masks: [score_cases(compiled, evaluation, m) for m in masks])
-        floats = timed(lambda masks=masks: [float_scores(compiled, evaluation, m) for m in masks])
-        floor = timed(lambda masks=masks: [counts_only(compiled, evaluation, m) for m in masks])
+        exact = best_of(lambda masks=masks: [score_cases(compiled, evaluation, m) for m in masks], REPEAT)
+        floats = best_of(lambda masks=masks: [float_scores(compiled, evaluation, m) for m in masks], REPEAT)
+        floor = best_of(lambda masks=masks: [counts_only(compiled, evaluation, m) for m in masks], REPEAT)
         rows.append((label, exact, floats, floor))
     print(f"omi-2008, {AREAS} x {PER_AREA} cases, best of {REPEAT}")
     print("exact = score_cases (counts, exact scores, result objects); floats = the same counts and")

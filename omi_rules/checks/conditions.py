@@ -18,7 +18,14 @@ from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT, Env, NumberT, Type
 from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.model import IntField, Ruleset
-from omi_rules.ruleset.environments import case_env, decision_env, judgement_env, limit_env, sample_env
+from omi_rules.ruleset.environments import (
+    PUBLISHED_SCORES,
+    case_env,
+    decision_env,
+    judgement_env,
+    limit_env,
+    sample_env,
+)
 from omi_rules.yamlio.reader import PathKey
 
 MAX_COMBINATIONS = 50_000
@@ -83,10 +90,6 @@ def run(ctx: CheckContext) -> None:
             compile_at(ctx, limit.when, lenv, ("overall_ratings", i, "limits", j, "when"))
 
 
-SCORE_FUNCTIONS = ("criterion", "section", "thread", "headline")
-"""Functions whose values the report publishes rounded (as ``omi_rules.engine.grading`` says)."""
-
-
 def _basis_undeclared(ctx: CheckContext, decision: str, checked: Checked, path: PathKey) -> bool:
     """R029: a decision compares a published score but does not say whether it compares the
     exact score or the published (rounded) figure. Undeclared, it compares the exact score, and
@@ -95,7 +98,7 @@ def _basis_undeclared(ctx: CheckContext, decision: str, checked: Checked, path: 
     for node in n.walk(checked.root):
         if not isinstance(node, n.Compare) or node.op in ("in", "not in"):
             continue
-        call = next((c for c in n.walk(node) if isinstance(c, n.Call) and c.func in SCORE_FUNCTIONS), None)
+        call = next((c for c in n.walk(node) if isinstance(c, n.Call) and c.func in PUBLISHED_SCORES), None)
         if call is None:
             continue
         limit = next(

@@ -27,6 +27,7 @@ from omi_rules.model.results import (
 )
 from omi_rules.numbers import round_exact
 from omi_rules.plugins.manager import Registry
+from omi_rules.ruleset.environments import PUBLISHED_SCORES
 
 
 def rounded(score: Fraction, rounding: Rounding) -> Decimal:
@@ -108,11 +109,6 @@ def decision_calls(
     return calls
 
 
-SCORE_FUNCTIONS = frozenset({"criterion", "section", "thread", "headline"})
-"""The functions whose values are published rounded (``display``); a decision's ``basis``
-says whether it compares those published figures or the exact scores."""
-
-
 def on_decision_basis(
     decision: Decision, calls: Mapping[tuple[str, str], object], rounding: Rounding
 ) -> Mapping[tuple[str, str], object]:
@@ -122,7 +118,7 @@ def on_decision_basis(
         return calls
     return {
         key: on_basis(value, "rounded", rounding)
-        if key[0] in SCORE_FUNCTIONS and isinstance(value, Fraction)
+        if key[0] in PUBLISHED_SCORES and isinstance(value, Fraction)
         else value
         for key, value in calls.items()
     }

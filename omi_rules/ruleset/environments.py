@@ -73,6 +73,12 @@ def judgement_env(rule: JudgementRule) -> Env:
     return Env({"total": NumberT(integer=True)}, {"n": count, "share": share}, "judgement rule")
 
 
+PUBLISHED_SCORES = frozenset({"criterion", "section", "thread", "headline"})
+"""The decision functions whose values the report publishes rounded (``display``): a decision's
+``basis`` says whether it compares those published figures or the exact scores, and ``check``
+warns (R029) where a decision compares one without saying."""
+
+
 def decision_env(model: Ruleset) -> Env:
     """Decisions: scores of threads, criteria and sections, and section 4 grades."""
     rules = {r.id: r for r in model.judgement_rules}
