@@ -127,3 +127,71 @@ def test_html_page_escapes_and_lists_changes(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "Minimal &lt;b&gt;inspection&lt;/b&gt;" in page and "<b>inspection</b>" not in page
     assert '<td class="kind changed">changed</td>' in page
+
+
+def test_numbers_are_shown_as_the_yaml_writes_them(tmp_path: Path) -> None:
+    """Invariant (issue 14): a band limit written 71 is shown 71, not as the model's float 71.0;
+    a weight 0.8 (the default) changed to 0.75 is shown 0.8 -> 0.75; a number written with a
+    decimal point keeps it (text, Markdown and JSON alike)."""
+    new = copy(
+        MINIMAL,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                ("        min: 71\n        max: 100", "        min: 72\n        max: 100.0"),
+                ("        min: 62\n        max: 71", "        min: 62\n        max: 72.0"),
+                (
+                    "        statement: Risk of Harm is assessed.\n",
+                    "        statement: Risk of Harm is assessed.\n"
+                    "        weights: {individual: 0.75, summary: 0.25}\n",
+                ),
+            ]
+        },
+    )
+    text = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new)]).stdout
+    assert "  changed band set conclusion > band good > min: 71 -> 72\n" in text
+    assert "  changed band set conclusion > band priority > max: 71 -> 72.0\n" in text
+    assert "  changed section 1 > criterion 1.1 > weights > individual: 0.8 -> 0.75\n" in text
+    assert "band good > max" not in text  # 100 -> 100.0: the same number
+    markdown = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "markdown"]).stdout
+    assert "| changed | band set conclusion > band good > min | 71 | 72 |" in markdown
+    body = json.loads(CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "json"]).stdout)
+    limits = [(c["old"], c["new"]) for c in body["changes"] if c["where"][-1] in ("min", "max")]
+    assert limits == [(71, 72), (71, 72)]
+    assert [(type(old), type(new)) for old, new in limits] == [(int, int), (int, float)]
+
+
+LONG_CHANGE = (
+    "Raised the lower limit of the good band from 71 to 72 because the methodology panel decided that a "
+    "criterion on the boundary should not count as good without a second look at the cases."
+)
+
+
+def test_a_long_changelog_entry_is_shown_whole_and_wrapped(tmp_path: Path) -> None:
+    """Invariant (issue 14): an added changelog entry is shown whole, its date and each change
+    on its own line: the text wraps long lines at spaces (no line over 100 characters) and cuts
+    nothing; Markdown and JSON hold every word too."""
+    new = copy(
+        MINIMAL,
+        tmp_path,
+        {
+            "ruleset.yaml": [
+                ("version: 1.0.0\ntitle", "version: 1.1.0\ntitle"),
+                (
+                    "changelog:\n",
+                    f"changelog:\n  - version: 1.1.0\n    date: 2026-12-01\n    changes:\n"
+                    f"      - {LONG_CHANGE}\n      - Renamed a question.\n",
+                ),
+            ]
+        },
+    )
+    text = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new)]).stdout
+    entry = text.split("  added   changelog entry 1.1.0: ")[1].splitlines()
+    assert entry[0] == "2026-12-01" and entry[1].startswith("      - Raised the lower limit")
+    assert entry[-1] == "      - Renamed a question."
+    assert all(len(line) <= 100 for line in text.splitlines())
+    assert " ".join(line.strip() for line in entry[1:-1]) == f"- {LONG_CHANGE}"
+    markdown = CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "markdown"]).stdout
+    assert f"2026-12-01<br>- {LONG_CHANGE}<br>- Renamed a question. |" in markdown
+    body = json.loads(CliRunner().invoke(main, ["diff", str(MINIMAL), str(new), "--format", "json"]).stdout)
+    assert body["changes"][-1]["new"] == f"2026-12-01\n- {LONG_CHANGE}\n- Renamed a question."

@@ -38,7 +38,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -
         sys.exit(report.exit_code() or 1)
     old_model, new_model = loaded[0].model, loaded[1].model
     assert old_model is not None and new_model is not None
-    changes = diff_module.diff_rulesets(old_model, new_model)
+    changes = diff_module.diff_rulesets(old_model, new_model, loaded[0].data, loaded[1].data)
     names = (f"{old_model.id} {old_model.version}", f"{new_model.id} {new_model.version}")
     render = {
         "text": diff_module.as_text,
