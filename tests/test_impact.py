@@ -87,7 +87,9 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
     text = CliRunner().invoke(main, args)
     assert text.exit_code == 0
-    assert "criterion 1.4 conclusion: Good -> Priority for improvement (because: band limits)" in text.stdout
+    assert (
+        "criterion 1.4 conclusion: Good (72%) -> Priority for improvement (72%) (because: band limits)" in text.stdout
+    )
     assert "criterion 1.4: 1 of 1" in text.stdout
     body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
     assert body["summary"] == {"criterion 1.4": 1}
@@ -98,3 +100,30 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     assert same.exit_code == 0 and "nothing moves" in same.stdout
     markdown = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
     assert "| criterion 1.4 | 1 of 1 |" in markdown
+    assert "| conclusion | criterion 1.4 | Good (72%) | Priority for improvement (72%) | band limits |" in markdown
+
+
+def test_every_changed_verdict_shows_the_numbers_before_and_after(moved: Path, tmp_path: Path) -> None:
+    """Invariant (issue 14): a conclusion that moves is shown with the score before and after
+    (text, Markdown, HTML), and the JSON gives the same figures beside the labels; a score that
+    moves its conclusion shows both moves with their numbers."""
+    args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
+    body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    [move] = body["moves"]
+    assert (move["kind"], move["old"], move["new"]) == ("conclusion", "Good", "Priority for improvement")
+    assert (move["old_figure"], move["new_figure"]) == ("72%", "72%")
+    html = tmp_path / "impact.html"
+    assert CliRunner().invoke(main, [*args, "--format", "html", "--output", str(html)]).exit_code == 0
+    assert "<td>Good (72%)</td><td>Priority for improvement (72%)</td>" in html.read_text(encoding="utf-8")
+    # weighting criterion 1.4 50/50 moves its score from 72% to 70%, and with it the conclusion
+    weighted = tmp_path / "weighted"
+    shutil.copytree(OMI, weighted)
+    section = weighted / "section-1.yaml"
+    text = section.read_text(encoding="utf-8")
+    old_weights = '          ref: "1.4"\n        weights:\n          individual: 0.8\n          summary: 0.2\n'
+    assert old_weights in text
+    section.write_text(text.replace(old_weights, old_weights.replace("0.8", "0.5").replace("0.2", "0.5")), "utf-8")
+    out = CliRunner().invoke(main, ["impact", str(OMI), str(weighted), "--cases", str(NORTH_WALES)]).stdout
+    assert ": criterion 1.4 score: 72% -> 70% (because: " not in out  # no questions moved: only the weights
+    assert ": criterion 1.4 score: 72% -> 70%\n" in out
+    assert ": criterion 1.4 conclusion: Good (72%) -> Priority for improvement (70%)\n" in out

@@ -53,6 +53,18 @@ class Move:
     new: str | None
     because: tuple[str, ...] = ()
     """What explains the move: the questions whose figures changed, or the band limits."""
+    old_figure: str | None = None
+    new_figure: str | None = None
+    """The number behind a verdict, as the report shows it: the score of a criterion whose
+    conclusion or rating moved (``72%``), an overall rating's total (``25 of 36``). A reviewer
+    sees at once whether a verdict moved because its score did or because a limit did."""
+
+    def shown(self, which: str, none: str = "(none)") -> str:
+        """The old or new value with its figure: ``Good (72%)``."""
+        value, figure = (self.old, self.old_figure) if which == "old" else (self.new, self.new_figure)
+        if value is None:
+            return none
+        return f"{value} ({figure})" if figure is not None else value
 
 
 @dataclass
@@ -190,7 +202,9 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         new_band = new.band.label if new.band else None
         if old_band != new_band:
             reason = because if old.display != new.display else ("band limits",)
-            moves.append(Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason))
+            moves.append(
+                Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason, old.display, new.display)
+            )
     moves.extend(_display_moves(name, "thread", a.threads, b.threads))
     for gid in sorted(a.grades.keys() | b.grades.keys()):
         og, ng = a.grades.get(gid), b.grades.get(gid)
@@ -204,12 +218,22 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         before, after = (old_r.label if old_r else None), (new_r.label if new_r else None)
         if before != after:
             because = ("score",) if (old_r and old_r.basis == "band") or (new_r and new_r.basis == "band") else ()
-            moves.append(Move(name, "rating", f"criterion {cid}", before, after, because))
+            figures = (_score_of(a, cid) if old_r else None, _score_of(b, cid) if new_r else None)
+            moves.append(Move(name, "rating", f"criterion {cid}", before, after, because, *figures))
     for oid in sorted(a.overall_ratings.keys() | b.overall_ratings.keys()):
         old_o, new_o = a.overall_ratings.get(oid), b.overall_ratings.get(oid)
         if (old_o.rating if old_o else None) != (new_o.rating if new_o else None):
             moves.append(
-                Move(name, "overall", f"overall rating {oid}", _overall(old_o), _overall(new_o), _why(old_o, new_o))
+                Move(
+                    name,
+                    "overall",
+                    f"overall rating {oid}",
+                    _overall_label(old_o),
+                    _overall_label(new_o),
+                    _why(old_o, new_o),
+                    _total(old_o),
+                    _total(new_o),
+                )
             )
     for sid in sorted(a.plugin_sections.keys() | b.plugin_sections.keys()):
         old_s, new_s = a.plugin_sections.get(sid), b.plugin_sections.get(sid)
@@ -228,12 +252,24 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
     return sorted(moves, key=lambda m: (m.inspection, m.target, m.kind))
 
 
-def _overall(rolled: OverallRatingResult | None) -> str | None:
-    """An overall rating as a report shows it: ``Good (25 of 36)``."""
+def _score_of(result: Result, cid: str) -> str | None:
+    """The shown score of criterion ``cid``, behind its rating (none for a rating given
+    directly, or replayed from ratings alone)."""
+    criterion = result.criteria.get(cid)
+    return criterion.display if criterion is not None else None
+
+
+def _overall_label(rolled: OverallRatingResult | None) -> str | None:
     if rolled is None:
         return None
-    total = "no total" if rolled.total is None else f"{rolled.total:g} of {rolled.maximum}"
-    return f"{rolled.label or 'not rated'} ({total})"
+    return rolled.label or "not rated"
+
+
+def _total(rolled: OverallRatingResult | None) -> str | None:
+    """An overall rating's total as a report shows it: ``25 of 36``."""
+    if rolled is None:
+        return None
+    return "no total" if rolled.total is None else f"{float(rolled.total):g} of {rolled.maximum}"
 
 
 def _why(old: OverallRatingResult | None, new: OverallRatingResult | None) -> tuple[str, ...]:
@@ -259,7 +295,7 @@ def as_text(result: Impact, old_name: str, new_name: str) -> str:
         lines.append("nothing moves")
     for move in result.moves:
         because = f" (because: {', '.join(move.because)})" if move.because else ""
-        lines.append(f"  {move.inspection}: {_label(move)}: {move.old or '(none)'} -> {move.new or '(none)'}{because}")
+        lines.append(f"  {move.inspection}: {_label(move)}: {move.shown('old')} -> {move.shown('new')}{because}")
     changes = result.conclusion_changes()
     if changes:
         lines.append("summary (inspections whose conclusion, grade or decision changes):")
@@ -282,7 +318,7 @@ def as_markdown(result: Impact, old_name: str, new_name: str) -> str:
     else:
         lines += ["| inspection | what | target | old | new | because |", "|---|---|---|---|---|---|"]
         for m in result.moves:
-            cells = [m.inspection, m.kind, m.target, m.old or "-", m.new or "-", ", ".join(m.because)]
+            cells = [m.inspection, m.kind, m.target, m.shown("old", "-"), m.shown("new", "-"), ", ".join(m.because)]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     changes = result.conclusion_changes()
     if changes:
@@ -304,6 +340,8 @@ def as_json(result: Impact, old_name: str, new_name: str) -> str:
                 "target": m.target,
                 "old": m.old,
                 "new": m.new,
+                "old_figure": m.old_figure,
+                "new_figure": m.new_figure,
                 "because": list(m.because),
             }
             for m in result.moves
@@ -316,7 +354,10 @@ def as_json(result: Impact, old_name: str, new_name: str) -> str:
 def as_html(result: Impact, old_name: str, new_name: str) -> str:
     from omi_rules.report.output import ChangeTable, changes_page
 
-    moves = [[m.kind, m.inspection, m.target, m.old or "-", m.new or "-", ", ".join(m.because)] for m in result.moves]
+    moves = [
+        [m.kind, m.inspection, m.target, m.shown("old", "-"), m.shown("new", "-"), ", ".join(m.because)]
+        for m in result.moves
+    ]
     tables = [
         ChangeTable("What moves", ["What", "Inspection", "Target", "Old", "New", "Because"], moves, "Nothing moves.")
     ]
