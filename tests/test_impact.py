@@ -127,3 +127,29 @@ def test_every_changed_verdict_shows_the_numbers_before_and_after(moved: Path, t
     assert ": criterion 1.4 score: 72% -> 70% (because: " not in out  # no questions moved: only the weights
     assert ": criterion 1.4 score: 72% -> 70%\n" in out
     assert ": criterion 1.4 conclusion: Good (72%) -> Priority for improvement (70%)\n" in out
+
+
+def test_an_inspection_not_scored_names_each_file_once_at_its_real_path(tmp_path: Path) -> None:
+    """Invariant (issue 14): an inspection the new ruleset cannot score is named once, by the
+    diagnostic located in its case file, not 'x/cases.csv: under ...: x/cases.csv:1:1'; a
+    problem located in a ruleset is at the ruleset's path as given, not at its id (as if it
+    were a file); the JSON keeps the whole reason."""
+    new = tmp_path / "x" / "y" / "new"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", new)
+    main_file = new / "ruleset.yaml"
+    extra = "  - id: extra\n    type: bool\n    description: Extra.\n  - id: ppo\n"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace("  - id: ppo\n", extra, 1), "utf-8")
+    cases = ROOT / "tests" / "fixtures" / "data" / "minimal-cases.csv"
+    args = ["impact", str(ROOT / "tests" / "fixtures" / "minimal"), str(new), "--cases", str(cases)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    [line] = [x for x in result.stdout.splitlines() if "error[D002]" in x]
+    assert line == f"  {cases}:1:1: error[D002]: no column for case field 'extra' (not scored under mini 1.0.0)"
+    body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    assert body["failed"] == {
+        str(cases): f"under mini 1.0.0: {cases}:1:1: error[D002]: no column for case field 'extra'"
+    }
+    hmip = ROOT / "rulesets" / "hmip-youth-2021"
+    hmip_cases = ROOT / "examples" / "hmip-youth" / "cases.csv"  # no judgements: the overall rating is unrated
+    out = CliRunner().invoke(main, ["impact", str(hmip), str(hmip), "--cases", str(hmip_cases)]).stdout
+    assert f"{hmip_cases}: not scored under hmip-youth 1.0.0: {hmip}: error[J007]: overall rating 'overall'" in out

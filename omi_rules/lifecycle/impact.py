@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omi_rules.diagnostics import Diagnostic
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
 from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
@@ -67,12 +68,44 @@ class Move:
         return f"{value} ({figure})" if figure is not None else value
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why an inspection could not be scored: under which ruleset, and the first error."""
+
+    under: str
+    """The ruleset's id and version."""
+    diagnostic: Diagnostic | None = None
+
+    def why(self) -> str:
+        """``under mini 1.0.0: cases.csv:1:1: error[D002]: ...``, the diagnostic in its
+        documented form, so the report (or standard error) locates the problem."""
+        return f"under {self.under}: {_located(self.diagnostic)}" if self.diagnostic else f"under {self.under}"
+
+    def describe(self, inspection: str) -> str:
+        """One line naming the inspection and the problem, each file once: the problem is
+        usually in the inspection's own case file, whose name then begins the line (where an
+        editor or CI can jump to it) rather than also being repeated before it."""
+        d = self.diagnostic
+        if d is not None and d.position.file == inspection and d.position.line > 0:
+            return f"{_located(d)} (not scored under {self.under})"
+        return f"{inspection}: not scored {self.why()}"
+
+
+def _located(d: Diagnostic) -> str:
+    return f"{d.position}: {d.severity.value}[{d.code}]: {d.message}"
+
+
 @dataclass
 class Impact:
     moves: list[Move] = field(default_factory=list)
     scored: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, Failure] = field(default_factory=dict)
     """Inspection -> why it could not be scored under one of the rulesets."""
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Inspection -> why it could not be scored, as one text (the JSON's ``failed``)."""
+        return {name: failure.why() for name, failure in self.failures.items()}
 
     def conclusion_changes(self) -> Counter[str]:
         """How many inspections change conclusion (or grade, or decision) on each target."""
@@ -121,20 +154,24 @@ def impact(
     new: CompiledRuleset,
     samples: list[Sample],
     progress: Callable[[Sample], None] | None = None,
+    paths: tuple[Path, Path] | None = None,
 ) -> Impact:
-    """Score every sample under both rulesets and collect what moved."""
+    """Score every sample under both rulesets and collect what moved. ``paths`` are where the
+    two rulesets are, as given: a problem found in a ruleset while scoring is located there
+    (without them, the ruleset is named by its id)."""
     out = Impact()
     questions = {"old": set(old.by_id), "new": set(new.by_id)}
+    where = paths or (Path(old.model.id), Path(new.model.id))
     for sample in samples:
         if progress is not None:
             progress(sample)
         results: list[Result] = []
-        for which, compiled in (("old", old), ("new", new)):
+        for which, compiled, ruleset in (("old", old, where[0]), ("new", new, where[1])):
             # Data collected under one ruleset is re-scored under the other: columns of questions
             # only the other has are ignored, and questions only this one has count as unanswered.
             other = questions["new" if which == "old" else "old"] - questions[which]
             scored = score(
-                Path(compiled.model.id),
+                ruleset,
                 sample.cases,
                 sample.judgements,
                 unanswered="warning",
@@ -143,15 +180,9 @@ def impact(
                 allow_missing_questions=True,
             )
             if scored.result is None:
-                errors = scored.report.errors or scored.report.diagnostics
-                first = errors[0] if errors else None
-                # In the documented diagnostic form, so the report (or stderr) locates the problem.
-                why = (
-                    f"{first.position}: {first.severity.value}[{first.code}]: {first.message}"
-                    if first
-                    else "not scored"
-                )
-                out.failed[sample.name] = f"under {compiled.model.id} {compiled.model.version}: {why}"
+                errors = scored.report.errors or scored.report.unique()
+                under = f"{compiled.model.id} {compiled.model.version}"
+                out.failures[sample.name] = Failure(under, errors[0] if errors else None)
                 break
             results.append(scored.result)
         if len(results) == 2:
@@ -288,9 +319,9 @@ def _why(old: OverallRatingResult | None, new: OverallRatingResult | None) -> tu
 
 def as_text(result: Impact, old_name: str, new_name: str) -> str:
     lines = [f"impact of {old_name} -> {new_name}: {len(result.scored)} inspections re-scored"]
-    if result.failed:
-        lines.append(f"{len(result.failed)} could not be scored under both rulesets:")
-        lines.extend(f"  {name}: {why}" for name, why in sorted(result.failed.items()))
+    if result.failures:
+        lines.append(f"{len(result.failures)} could not be scored under both rulesets:")
+        lines.extend(f"  {failure.describe(name)}" for name, failure in sorted(result.failures.items()))
     if not result.moves:
         lines.append("nothing moves")
     for move in result.moves:
@@ -310,8 +341,8 @@ def _label(move: Move) -> str:
 
 def as_markdown(result: Impact, old_name: str, new_name: str) -> str:
     lines = [f"# Impact of {old_name} -> {new_name}", "", f"{len(result.scored)} inspections re-scored.", ""]
-    if result.failed:
-        lines += ["## Not scored", ""] + [f"- {n}: {why}" for n, why in sorted(result.failed.items())] + [""]
+    if result.failures:
+        lines += ["## Not scored", ""] + [f"- {f.describe(n)}" for n, f in sorted(result.failures.items())] + [""]
     lines += ["## What moves", ""]
     if not result.moves:
         lines.append("Nothing moves.")
@@ -367,8 +398,8 @@ def as_html(result: Impact, old_name: str, new_name: str) -> str:
         tables.append(
             ChangeTable("Inspections changing conclusion, grade or decision", ["", "Target", "Inspections"], rows)
         )
-    if result.failed:
-        rows = [["not scored", name, why] for name, why in sorted(result.failed.items())]
+    if result.failures:
+        rows = [["not scored", name, failure.why()] for name, failure in sorted(result.failures.items())]
         tables.append(ChangeTable("Not scored", ["", "Inspection", "Why"], rows))
     summary = f"{len(result.scored)} inspections re-scored; {len(result.moves)} figures move."
     return changes_page("Impact of a ruleset change", f"Impact of {old_name} -> {new_name}", summary, tables)
