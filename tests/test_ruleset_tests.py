@@ -72,3 +72,51 @@ def test_pytest_collects_yaml_tests() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "4 passed" in proc.stdout
+
+
+FORGIVING = """\
+ruleset: {ruleset}
+tests:
+  - name: a question relevant to no case needs no key, and "" or null is an empty cell
+    cases:
+      - {{case_id: b, sentence: community, roh: low, tier: 1, ppo: false, "1.1.1": "no", "1.1.s": "no"}}
+      - {{case_id: c, sentence: community, roh: low, tier: 2, ppo: false, "1.1.1": "no", "1.1.2": "", "1.1.s": "no"}}
+      - {{case_id: d, sentence: community, roh: low, tier: 3, ppo: false, "1.1.1": "no", "1.1.2": " ",
+          "1.1.3": null, "1.1.s": "yes"}}
+    expect:
+      questions:
+        "1.1.2": {{relevant: 0}}
+        "1.1.3": {{relevant: 0}}
+        "1.1.s": {{relevant: 3, judged: 3, sufficient: 1}}
+"""
+
+
+def test_inline_cases_are_as_forgiving_as_a_csv(tmp_path: Path) -> None:
+    """Invariant (issue 14): in a ruleset test's inline cases a field or question a case leaves
+    out is empty, even when no case has it; "" (or only spaces) and null are empty cells, as an
+    empty CSV cell is."""
+    test_file = tmp_path / "forgiving.test.yaml"
+    test_file.write_text(FORGIVING.format(ruleset=MINIMAL), encoding="utf-8")
+    code, out = run(str(test_file))
+    assert (code, out.splitlines()[-1]) == (0, "1 passed, 0 failed"), out
+
+
+def test_real_mistakes_in_inline_cases_stay_located_diagnostics(tmp_path: Path) -> None:
+    """Invariant (issue 14): an unknown column, an answer not on the scale and a required field
+    left out (empty, as in a CSV) are still errors, each at its place in the test file."""
+    text = FORGIVING.format(ruleset=MINIMAL).replace('"1.1.s": "yes"', '"1.1.s": "maybe", "1.1.9": "yes"')
+    text = text.replace("tier: 2, ", "")
+    test_file = tmp_path / "mistakes.test.yaml"
+    test_file.write_text(text, encoding="utf-8")
+    code, out = run(str(test_file))
+    assert code == 1
+    problems = [line.strip() for line in out.splitlines() if "error[" in line]
+    lines = text.splitlines()
+    row_c = next(n for n, line in enumerate(lines, 1) if "case_id: c" in line)
+    row = next(n for n, line in enumerate(lines, 1) if "maybe" in line)  # case d's second line
+    maybe, unknown = lines[row - 1].index('"maybe"') + 1, lines[row - 1].index('"1.1.9"') + 1
+    assert problems == [
+        f"{test_file}:{row}:{unknown}: error[D001]: unknown column '1.1.9'",
+        f"{test_file}:{row_c}:9: error[D003]: tier is empty but required",
+        f"{test_file}:{row}:{maybe}: error[D004]: 'maybe' is not an answer on question 1.1.s's scale",
+    ], out

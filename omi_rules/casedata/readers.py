@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -278,9 +278,13 @@ def read_structured(path: Path, name: str) -> RawTable:
     return table_from_cases(doc.data["cases"], doc.source_map, ("cases",), name)
 
 
-def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: PathKey, name: str) -> RawTable:
+def table_from_cases(
+    cases: list[dict[str, Any]], source_map: SourceMap, at: PathKey, name: str, columns: Sequence[str] = ()
+) -> RawTable:
     """A table from case mappings already loaded (a JSON/YAML case file, or a ruleset test's
-    inline cases at path ``at`` of its document), keeping every value's position."""
+    inline cases at path ``at`` of its document), keeping every value's position. ``columns``
+    are given a column even when no case has the key (empty in every row), as a ruleset
+    test's inline cases are: a test of one criterion need not list every other question."""
     table = RawTable(name, [], [])
     if not cases:
         table.diagnostics.append(make("D008", "no cases are listed", source_map.value(at)))
@@ -288,8 +292,12 @@ def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: Pat
     header: list[str] = []
     for case in cases:
         header.extend(key for key in case if key not in header)
+    listed = len(header)
+    header.extend(column for column in columns if column not in header)
     table.header = header
-    table.header_positions = [source_map.key((*at, 0, key)) for key in header]
+    first = {key: next(i for i, case in enumerate(cases) if key in case) for key in header[:listed]}
+    table.header_positions = [source_map.key((*at, first[key], key)) for key in header[:listed]]
+    table.header_positions += [source_map.value(at)] * (len(header) - listed)
     for i, case in enumerate(cases):
         table.rows.append([case.get(key) for key in header])
         row_position = source_map.value((*at, i))

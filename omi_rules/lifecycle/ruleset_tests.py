@@ -35,6 +35,7 @@ from omi_rules.model.inputs import (
 )
 from omi_rules.model.results import OverallRatingResult, Result
 from omi_rules.model.schema_check import validate
+from omi_rules.model.value_types import all_questions
 from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.yamlio.reader import PathKey, SourceMap, load_yaml
 
@@ -115,6 +116,13 @@ def _ruleset_for(test_file: Path, declared: str | None) -> Path:
     return test_file.parent
 
 
+def _as_csv_cells(case: dict[str, Any]) -> dict[str, Any]:
+    """An inline case read as a CSV row would be: a text of nothing but spaces (``""``) is an
+    empty cell, as null is (a field or question a case leaves out is empty too: see the
+    ``columns`` given to ``table_from_cases``)."""
+    return {key: None if isinstance(value, str) and not value.strip() else value for key, value in case.items()}
+
+
 class Runner:
     """Runs test files, caching each checked and compiled ruleset."""
 
@@ -184,8 +192,9 @@ class Runner:
         cases_path = (test_file.parent / test.cases_file) if test.cases_file else test_file
         table = None
         if test.cases is not None:
-            rows = [case.model_dump() for case in test.cases]
-            table = table_from_cases(rows, source_map, (*path, "cases"), str(test_file))
+            rows = [_as_csv_cells(case.model_dump()) for case in test.cases]
+            columns = [f.id for f in compiled.model.fields] + list(all_questions(compiled.model))
+            table = table_from_cases(rows, source_map, (*path, "cases"), str(test_file), columns)
         judgements_path = (test_file.parent / test.judgements_file) if test.judgements_file else None
         judgements_data = None
         if test.judgements is not None or test.ratings is not None:

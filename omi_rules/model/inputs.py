@@ -131,7 +131,8 @@ class RulesetTest(_Model):
     name: Text
     """What the test shows, in a sentence."""
     cases: list[CaseRow] | None = None
-    """Inline cases, as in a case-data document."""
+    """Inline cases, as in a case-data document, and as forgiving as a CSV: a field or question
+    a case leaves out is empty (even if no case has it), and `""` or `null` is an empty cell."""
     cases_file: Text | None = None
     """Or a case file, relative to the test file."""
     judgements: dict[ItemId, dict[ItemId, Text | JudgementEntry]] | None = None
