@@ -512,7 +512,7 @@ def test_diff_names_a_moved_overall_band_limit(tmp_path: Path) -> None:
     moved = _variant(tmp_path, "        min: 19\n", "        min: 20\n")
     code, out, _ = run("diff", str(HMIP), str(moved))
     assert code == 0
-    assert "changed overall rating overall > band good > min: 19.0 -> 20.0" in out
+    assert "changed overall rating overall > band good > min: 19 -> 20" in out
 
 
 def test_reports_speak_each_methodologys_words(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ class Failure:
         usually in the inspection's own case file, whose name then begins the line (where an
         editor or CI can jump to it) rather than also being repeated before it."""
         d = self.diagnostic
-        if d is not None and d.position.file == inspection and d.position.line > 0:
+        if d is not None and d.position.file == inspection:
             return f"{_located(d)} (not scored under {self.under})"
         return f"{inspection}: not scored {self.why()}"
 
