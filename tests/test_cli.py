@@ -353,3 +353,39 @@ def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "omi_rules", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert proc.stdout.startswith("omi-rules, version ")
+
+
+@pytest.mark.parametrize("form", ["relative", "absolute"])
+def test_a_broken_derived_ruleset_is_reported_once_at_its_path_by_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """Invariant (issue 14): a mistake in a ruleset that extends another (the new version in
+    a change) is one diagnostic, printed once, at the file's path as given (once, not joined
+    to itself), and counted once ('1 error, 0 warnings', not '2 errors, -1 warnings'), by
+    check, score, diff, impact and test alike."""
+    work = tmp_path / "x" / "y"
+    shutil.copytree(OMI, work / "omi-2008")
+    shutil.copytree(ROOT / "rulesets" / "omi2-2009", work / "new")
+    main_file = work / "new" / "ruleset.yaml"
+    text = main_file.read_text(encoding="utf-8")
+    main_file.write_text(text.replace("\ntitle: ", "\ntitel: ", 1), encoding="utf-8")
+    line, _ = _position(text, "\ntitle: ", 1)
+    monkeypatch.chdir(tmp_path)
+    new = "x/y/new" if form == "relative" else str(work / "new")
+    shown = f"{new if form == 'relative' else 'x/y/new'}/ruleset.yaml:{line}:1: error[S001]: unknown key 'titel'"
+    north_wales = str(ROOT / "examples" / "north-wales-2008")
+    commands = {
+        "check": ["check", new],
+        "score": ["score", new, f"{north_wales}/cases.csv"],
+        "diff": ["diff", str(work / "omi-2008"), new],
+        "impact": ["impact", str(work / "omi-2008"), new, "--cases", north_wales],
+        "test": ["test", new],
+    }
+    for name, args in commands.items():
+        code, out, err = run(*args)
+        lines = (out + err).splitlines()
+        assert code == 1, (name, out, err)
+        assert [x.strip() for x in lines if "error[S001]" in x] == [shown], (name, out + err)
+        assert not any("x/y/x/y" in x or x.count("new/ruleset.yaml") > 1 for x in lines), name
+        if name in ("score", "diff", "impact"):
+            assert lines[-1] == "1 error, 0 warnings", (name, err)

@@ -445,6 +445,111 @@ def test_delete_and_undo(tmp_path: Path) -> None:
     assert roundtrip.dump(file.yaml, file.data) == text
 
 
+BLOCK_LISTS = (
+    "a:   # the values\n"
+    "  - low    # lowest\n"
+    "  - medium\n"
+    "  # the top one\n"
+    "  - high\n"
+    "# about b\n"
+    "b:\n"
+    "  - id: p\n"
+    "    v: 1   # one\n"
+    "  # before q\n"
+    "  - id: q\n"
+    "    v: 2\n"
+    "  # after the items\n"
+    "c: [x, y]\n"
+)
+
+
+def test_a_block_list_set_as_a_whole_keeps_its_layout_and_comments(tmp_path: Path) -> None:
+    """Invariant (issue 14): a list given in flow style replaces a block list as a block list,
+    nested mappings included; the items it keeps keep their comments, the comment introducing
+    an item still introduces it, the comments after the list stay after it; a flow list stays
+    flow; undo restores the file exactly."""
+    file = _file(tmp_path, BLOCK_LISTS)
+    file.set("a", parse_value("[low, medium, high, very_high]"))
+    file.set("b", parse_value("[{id: p, v: 1}, {id: s, v: 5}, {id: q, v: 3}]"))
+    file.set("c", parse_value("[x, y, z]"))
+    assert file.text() == (
+        "a:   # the values\n"
+        "  - low    # lowest\n"
+        "  - medium\n"
+        "  # the top one\n"
+        "  - high\n"
+        "  - very_high\n"
+        "# about b\n"
+        "b:\n"
+        "  - id: p\n"
+        "    v: 1   # one\n"
+        "  - id: s\n"
+        "    v: 5\n"
+        "  # before q\n"
+        "  - id: q\n"
+        "    v: 3\n"
+        "  # after the items\n"
+        "c: [x, y, z]\n"
+    )
+    assert file.reformatted() == []
+    file.set("a", parse_value("[low, high]"))  # medium goes; the comment introducing high stays
+    assert file.text().startswith("a:   # the values\n  - low    # lowest\n  # the top one\n  - high\n# about b\nb:\n")
+    while file.undo():
+        pass
+    assert file.text() == BLOCK_LISTS and roundtrip.dump(file.yaml, file.data) == BLOCK_LISTS
+
+
+def test_a_last_step_dash_appends_an_item_laid_out_like_the_others(tmp_path: Path) -> None:
+    """Invariant (issue 14): ``LIST/-`` appends an item after the last one, in the layout of the
+    items before it (a block mapping in a list of block mappings), before the comment lines
+    that followed the list; the change names the new item by its id or number; undo takes it
+    back exactly; '-' anywhere else is E001."""
+    file = _file(tmp_path, BLOCK_LISTS)
+    assert str(file.set("a/-", "very_high")).endswith('a/3: added "very_high"')
+    assert str(file.set("b/-", parse_value("{id: r, v: 7}"))).endswith('b/r: added {"id": "r", "v": 7}')
+    file.set("c/-", "z")
+    assert file.text() == BLOCK_LISTS.replace("  - high\n", "  - high\n  - very_high\n").replace(
+        "    v: 2\n", "    v: 2\n  - id: r\n    v: 7\n"
+    ).replace("[x, y]", "[x, y, z]")
+    assert read(file.text())["b"][2] == {"id": "r", "v": 7}
+    while file.undo():
+        pass
+    assert file.text() == BLOCK_LISTS
+    for path in ("a/-/x", "b/-/v"):
+        with pytest.raises(EditError) as caught:
+            file.set(path, 1)
+        assert caught.value.diagnostics[0].code == "E001" and "'-'" in caught.value.diagnostics[0].message
+    with pytest.raises(EditError) as caught:
+        file.get("a/-")
+    assert caught.value.diagnostics[0].code == "E001"
+
+
+def test_cli_set_keeps_a_block_list_and_appends_to_it(tmp_path: Path) -> None:
+    """Invariant (issue 14): on the command line too, a list set as a whole stays a block list
+    with its comments, ``PATH/-`` appends, and the saved ruleset loads and checks clean."""
+    folder = copy_ruleset(MINIMAL, tmp_path)
+    main = folder / "ruleset.yaml"
+    block = (
+        "    values:   # as recorded in the case file\n"
+        "      - community\n"
+        "      - licence   # on licence after custody\n"
+        "      # still in prison\n"
+        "      - custody\n"
+    )
+    original = main.read_text(encoding="utf-8").replace("    values: [community, licence, custody]\n", block)
+    main.write_text(original, encoding="utf-8")
+    code, out, err = run("set", str(folder), "fields/sentence/values", "[community, licence, custody, remand]")
+    assert code == 0 and out.endswith(f"saved {main}\n"), err
+    code, out, err = run("set", str(folder), "fields/sentence/values/-", "suspended")
+    assert code == 0 and f'{main}:23:7: fields/sentence/values/4: added "suspended"\n' in out, err
+    code, out, err = run("set", str(folder), "sections/-", "{id: '5', title: More, kind: judgement, rule: simple}")
+    assert code == 1 and "sections/5: added" in out and "not saved" in err  # a section needs criteria
+    assert main.read_text(encoding="utf-8") == original.replace(
+        "      - custody\n", "      - custody\n      - remand\n      - suspended\n"
+    )
+    assert run("check", str(folder))[0] == 0
+
+
 def test_lines_ruamel_does_not_reproduce_stay_as_written(tmp_path: Path) -> None:
     """Invariant: an edit changes only its own lines even where ruamel.yaml would lay out the
     rest of the file differently (spacing, flow style, CRLF line ends, byte-order mark); lines

@@ -61,7 +61,7 @@ def test_north_wales_moves_exactly_the_conclusions_that_cross(moved: Path) -> No
     conclusions = {m.target for m in result.moves if m.kind == "conclusion"}
     assert conclusions == crossing(NORTH_WALES / "cases.csv", NORTH_WALES / "judgements.yaml") == {"criterion 1.4"}
     move = next(m for m in result.moves if m.kind == "conclusion")
-    assert (move.old, move.new, move.because) == ("Good (72%)", "Priority for improvement (72%)", ("band limits",))
+    assert (move.old, move.new, move.because) == ("Good", "Priority for improvement", ("band limits",))
     assert [m.kind for m in result.moves] == ["conclusion"]  # scores, threads, grades, decisions unchanged
 
 
@@ -100,30 +100,56 @@ def test_cli_formats_and_gates(moved: Path) -> None:
     assert same.exit_code == 0 and "nothing moves" in same.stdout
     markdown = CliRunner().invoke(main, [*args, "--format", "markdown"]).stdout
     assert "| criterion 1.4 | 1 of 1 |" in markdown
+    assert "| conclusion | criterion 1.4 | Good (72%) | Priority for improvement (72%) | band limits |" in markdown
 
 
-def test_a_rating_move_shows_the_score_it_was_banded_from() -> None:
-    """A banded rating is shown with its criterion's published score; a given or moderated one
-    says so (there is no score behind it)."""
-    from types import SimpleNamespace
+def test_every_changed_verdict_shows_the_numbers_before_and_after(moved: Path, tmp_path: Path) -> None:
+    """Invariant (issue 14): a conclusion that moves is shown with the score before and after
+    (text, Markdown, HTML), and the JSON gives the same figures beside the labels; a score that
+    moves its conclusion shows both moves with their numbers."""
+    args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
+    body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    [move] = body["moves"]
+    assert (move["kind"], move["old"], move["new"]) == ("conclusion", "Good", "Priority for improvement")
+    assert (move["old_figure"], move["new_figure"]) == ("72%", "72%")
+    html = tmp_path / "impact.html"
+    assert CliRunner().invoke(main, [*args, "--format", "html", "--output", str(html)]).exit_code == 0
+    assert "<td>Good (72%)</td><td>Priority for improvement (72%)</td>" in html.read_text(encoding="utf-8")
+    # weighting criterion 1.4 50/50 moves its score from 72% to 70%, and with it the conclusion
+    weighted = tmp_path / "weighted"
+    shutil.copytree(OMI, weighted)
+    section = weighted / "section-1.yaml"
+    text = section.read_text(encoding="utf-8")
+    old_weights = '          ref: "1.4"\n        weights:\n          individual: 0.8\n          summary: 0.2\n'
+    assert old_weights in text
+    section.write_text(text.replace(old_weights, old_weights.replace("0.8", "0.5").replace("0.2", "0.5")), "utf-8")
+    out = CliRunner().invoke(main, ["impact", str(OMI), str(weighted), "--cases", str(NORTH_WALES)]).stdout
+    assert ": criterion 1.4 score: 72% -> 70% (because: " not in out  # no questions moved: only the weights
+    assert ": criterion 1.4 score: 72% -> 70%\n" in out
+    assert ": criterion 1.4 conclusion: Good (72%) -> Priority for improvement (70%)\n" in out
 
-    from omi_rules.lifecycle.impact import _rated
-    from omi_rules.model.results import RatingResult
 
-    def rating(basis: str) -> RatingResult:
-        return RatingResult(
-            id="2.1",
-            title="Assessment",
-            scale="four",
-            rating="good",
-            label="Good",
-            points=2,
-            computed=None,
-            basis=basis,
-        )
-
-    scored = SimpleNamespace(criteria={"2.1": SimpleNamespace(display="68%")})
-    assert _rated("Good", rating("band"), scored) == "Good (68%)"
-    assert _rated("Good", rating("moderated"), scored) == "Good (moderated)"
-    assert _rated("Good", rating("grade"), scored) == "Good"
-    assert _rated(None, None, scored) is None
+def test_an_inspection_not_scored_names_each_file_once_at_its_real_path(tmp_path: Path) -> None:
+    """Invariant (issue 14): an inspection the new ruleset cannot score is named once, by the
+    diagnostic located in its case file, not 'x/cases.csv: under ...: x/cases.csv:1:1'; a
+    problem located in a ruleset is at the ruleset's path as given, not at its id (as if it
+    were a file); the JSON keeps the whole reason."""
+    new = tmp_path / "x" / "y" / "new"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", new)
+    main_file = new / "ruleset.yaml"
+    extra = "  - id: extra\n    type: bool\n    description: Extra.\n  - id: ppo\n"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace("  - id: ppo\n", extra, 1), "utf-8")
+    cases = ROOT / "tests" / "fixtures" / "data" / "minimal-cases.csv"
+    args = ["impact", str(ROOT / "tests" / "fixtures" / "minimal"), str(new), "--cases", str(cases)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    [line] = [x for x in result.stdout.splitlines() if "error[D002]" in x]
+    assert line == f"  {cases}:1:1: error[D002]: no column for case field 'extra' (not scored under mini 1.0.0)"
+    body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    assert body["failed"] == {
+        str(cases): f"under mini 1.0.0: {cases}:1:1: error[D002]: no column for case field 'extra'"
+    }
+    hmip = ROOT / "rulesets" / "hmip-youth-2021"
+    hmip_cases = ROOT / "examples" / "hmip-youth" / "cases.csv"  # no judgements: the overall rating is unrated
+    out = CliRunner().invoke(main, ["impact", str(hmip), str(hmip), "--cases", str(hmip_cases)]).stdout
+    assert f"{hmip_cases}: not scored under hmip-youth 1.0.0: {hmip}: error[J007]: overall rating 'overall'" in out

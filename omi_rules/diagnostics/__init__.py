@@ -77,24 +77,31 @@ class Report:
     def extend(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics.extend(diagnostics)
 
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
-
-    def sorted(self) -> list[Diagnostic]:
-        """Diagnostics in file/line/column order, duplicates removed."""
+    def unique(self) -> list[Diagnostic]:
+        """The diagnostics in the order found, each finding once. One can be reached twice (an
+        overlay's unknown key is wrong against the overlay's schema and again in the resolved
+        ruleset); printed once, it must be counted once too, or the summary says '2 errors,
+        -1 warnings'."""
         seen: set[tuple[str, int, int, str, str]] = set()
         out: list[Diagnostic] = []
-        for d in sorted(self.diagnostics, key=Diagnostic.sort_key):
+        for d in self.diagnostics:
             key = d.sort_key()
             if key not in seen:
                 seen.add(key)
                 out.append(d)
         return out
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.unique() if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.unique() if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        """Diagnostics in file/line/column order, duplicates removed."""
+        return sorted(self.unique(), key=Diagnostic.sort_key)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 clean, 1 findings, 2 unreadable input (BRIEF section 6)."""

@@ -10,8 +10,9 @@ that the file now holds exactly the old data with the new value (``YamlFile.rend
 
 Values are addressed by readable paths: mapping keys by name, and list items by their ``id``
 (``band_sets/conclusion/bands/good/min``, ``sections/1/criteria/1.1/weights/summary``); items of
-a list without ids by their index from 0 (``fields/roh/values/2``). A ``/`` or ``~`` inside a
-key is written ``~1`` or ``~0``, as in JSON Pointer.
+a list without ids by their index from 0 (``fields/roh/values/2``); ``-`` as the last step
+is a new item at the end of a list (``fields/roh/values/-``). A ``/`` or ``~`` inside a key is
+written ``~1`` or ``~0``, as in JSON Pointer.
 
 - ``YamlFile`` is one file (a main file or a part file): ``get``, ``set``, ``delete``,
   ``undo``, ``diff`` and an atomic ``save``.
@@ -112,6 +113,11 @@ class RulesetEditor:
         target, position = self._locate(path, new_key)
         anchor = target.concrete if target.exists else target.concrete[:-1]
         shown = format_path(target.steps)
+        if not target.exists and isinstance(target.concrete[-1], int) and target.concrete[-1]:
+            # an appended item goes to the file of the last item, so it comes last in the
+            # ruleset too (sections of a ruleset are spread over its part files)
+            positions = self._loaded.data_map or self._loaded.source_map
+            position = positions.value((*anchor, target.concrete[-1] - 1))
         if Path(position.file).resolve() not in self._own:
             parent = self._loaded.data.get("extends") if self._loaded.data else None
             message = f"'{shown}' is written in the ruleset this one extends ('{parent}'), not in this one"

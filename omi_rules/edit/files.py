@@ -24,6 +24,7 @@ from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severit
 from omi_rules.diagnostics.codes import make
 from omi_rules.edit.paths import (
     EditError,
+    Steps,
     Target,
     check_value,
     format_path,
@@ -31,6 +32,7 @@ from omi_rules.edit.paths import (
     parse_path,
     resolve,
 )
+from omi_rules.yamlio.layout import appended, relaid
 from omi_rules.yamlio.reader import PathKey, SourceMap, parse_yaml, read_text
 from omi_rules.yamlio.roundtrip import (
     FileChangedError,
@@ -185,8 +187,9 @@ class YamlFile:
             raise EditError([make("E004", message, self.source_map.value(target.concrete[: depth + 1]), hint=hint)])
 
     def set(self, path: str | Sequence[str], value: Any) -> Change:
-        """Set the value at ``path`` (a missing last key is added to its mapping). A text value
-        takes the old value's style: quoted stays quoted, a folded paragraph stays folded."""
+        """Set the value at ``path`` (a missing last key is added to its mapping; a last step
+        ``-`` appends to a list). The new value takes the old one's layout (``relaid``): quoted
+        text stays quoted, a folded paragraph folded, a block list block with its comments."""
         target = self._resolve(path, new_key=True)
         self._not_shared(target)
         parent, key = self._node(target.concrete[:-1]), target.concrete[-1]
@@ -194,41 +197,67 @@ class YamlFile:
         check_value(value, self.source_map.value(anchor), format_path(target.steps))
         old = parent[key] if target.exists else None
         item = self._item(target.concrete)
-        new = styled(value, old)
-        last = next(reversed(parent), None) if isinstance(parent, CommentedMap) and not target.exists else None
-        replaced_block = target.exists and isinstance(old, dict | list) and not isinstance(new, dict | list)
-        kept = keep_comments_after(parent, key, old) if replaced_block else None
-        assign(parent, key, new)
         if target.exists:
-
-            def undo() -> None:
-                if kept is not None:
-                    kept()
-                assign(parent, key, old)
-
+            new, undo = self._replace(parent, key, value)
+        elif isinstance(parent, CommentedSeq):
+            undo = appended(parent, value)
+            new = parent[key]
         else:
-            moved = (
-                move_trailing_comment(parent, last, key)
-                if last is not None and not isinstance(new, dict | list)
-                else None
-            )
-
-            def undo() -> None:
-                del parent[key]
-                parent.ca.items.pop(key, None)
-                if moved is not None:
-                    moved[0].value = moved[1]
-
+            new, undo = self._add(parent, key, value)
         change = Change(
             self.display,
             self.source_map.value(anchor),
-            format_path(target.steps),
+            format_path(self._shown(target, new)),
             plain(old),
             plain(new),
             added=not target.exists,
         )
         self._quoted.append((parent, key))
         return self._did(target.concrete, plain(new), undo, change, item)
+
+    @staticmethod
+    def _shown(target: Target, new: Any) -> Steps:
+        """The path of the value set as the user would write it next time: an appended item by
+        its id, or by its number when the list's items have none."""
+        if target.exists or not isinstance(target.concrete[-1], int):
+            return target.steps
+        name = new.get("id") if isinstance(new, dict) else None
+        return (*target.steps[:-1], str(name if name is not None else target.concrete[-1]))
+
+    @staticmethod
+    def _replace(parent: Any, key: Any, value: Any) -> tuple[Any, Callable[[], None]]:
+        """Put ``value`` in place of ``parent[key]``, laid out like it; how to undo that."""
+        old = parent[key]
+        new = relaid(value, old)
+        replaced_block = isinstance(old, dict | list) and old and not (isinstance(new, dict | list) and new)
+        kept = keep_comments_after(parent, key, old) if replaced_block else None
+        assign(parent, key, new)
+
+        def undo() -> None:
+            if kept is not None:
+                kept()
+            assign(parent, key, old)
+
+        return new, undo
+
+    @staticmethod
+    def _add(parent: CommentedMap, key: Any, value: Any) -> tuple[Any, Callable[[], None]]:
+        """Add the key ``key`` at the end of ``parent`` (before the comment lines that followed
+        its last key, which introduce what comes next); how to undo that."""
+        last = next(reversed(parent), None)
+        new = styled(value, None)
+        assign(parent, key, new)
+        moved = (
+            move_trailing_comment(parent, last, key) if last is not None and not isinstance(new, dict | list) else None
+        )
+
+        def undo() -> None:
+            del parent[key]
+            parent.ca.items.pop(key, None)
+            if moved is not None:
+                moved[0].value = moved[1]
+
+        return new, undo
 
     def delete(self, path: str | Sequence[str]) -> Change:
         """Remove the key or list item at ``path``. Comment lines just above it, which introduce
@@ -366,6 +395,8 @@ class YamlFile:
                 parent = parent[key]
             if value is _DELETED:
                 del parent[path[-1]]
+            elif isinstance(parent, list) and path[-1] == len(parent):
+                parent.append(value)  # an appended item
             else:
                 parent[path[-1]] = value
         return expected

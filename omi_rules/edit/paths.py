@@ -2,7 +2,8 @@
 
 A path names mapping keys, and list items by their ``id`` (``sections/1/criteria/1.1``): ids
 are what methodology staff see in the report and in every diagnostic, while list positions
-change whenever an item is added. Items of a list without ids are numbered from 0. Every wrong
+change whenever an item is added. Items of a list without ids are numbered from 0, and ``-``
+as the last step names a new item at the end of a list (``fields/roh/values/-``). Every wrong
 step is a located diagnostic with the nearby names, so a typo costs one glance.
 """
 
@@ -22,6 +23,9 @@ from omi_rules.yamlio.reader import PathKey, SourceMap, parse_yaml
 from omi_rules.yamlio.roundtrip import KeptNull, make_yaml
 
 Steps = tuple[str, ...]
+APPEND = "-"
+"""The last step that names a new item at the end of a list (as in JSON Pointer and JSON Patch:
+``fields/roh/values/-``). No id can be ``-``: ids start with a letter or digit."""
 
 
 class EditError(Exception):
@@ -113,8 +117,9 @@ def _choices(step: str, names: list[str], what: str) -> str:
 
 def resolve(root: Any, steps: Steps, where: Callable[[PathKey], Position], new_key: bool = False) -> Target:
     """Follow ``steps`` from ``root``: mapping keys by name, list items by id (or index when the
-    items have no ids). With ``new_key``, a missing last key of a mapping is allowed (``set``
-    adds it). ``where`` locates a container for the diagnostics."""
+    items have no ids). With ``new_key``, a missing last key of a mapping is allowed and a last
+    step ``-`` of a list names the item after its last (``set`` adds them; the target's last
+    concrete key is then the new index). ``where`` locates a container for the diagnostics."""
     node = root
     concrete: list[str | int] = []
     for n, step in enumerate(steps):
@@ -127,6 +132,12 @@ def resolve(root: Any, steps: Steps, where: Callable[[PathKey], Position], new_k
                     return Target(steps, (*concrete, step), False)
                 hint = _choices(step, [str(k) for k in node], "keys")
                 raise EditError([make("E001", f"{here} has no key '{step}'", position, hint=hint)])
+        elif isinstance(node, list) and step == APPEND:
+            if new_key and n == len(steps) - 1:
+                return Target(steps, (*concrete, len(node)), False)
+            message = f"'{APPEND}' in {here} stands for a new item at the end of the list, which does not exist yet"
+            hint = f"'{APPEND}' can only end a path given to set, e.g. {format_path((*steps[:n], APPEND))}"
+            raise EditError([make("E001", message, position, hint=hint)])
         elif isinstance(node, list):
             key = _item(node, step, here, position)
         else:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omi_rules.diagnostics import Diagnostic
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
-from omi_rules.model.results import CriterionResult, OverallRatingResult, RatingResult, Result
+from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
 from omi_rules.numbers import text
 
 CASE_SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
@@ -54,14 +55,58 @@ class Move:
     new: str | None
     because: tuple[str, ...] = ()
     """What explains the move: the questions whose figures changed, or the band limits."""
+    old_figure: str | None = None
+    new_figure: str | None = None
+    """The number behind a verdict, as the report shows it: the score of a criterion whose
+    conclusion or rating moved (``72%``), an overall rating's total (``25 of 36``). A reviewer
+    sees at once whether a verdict moved because its score did or because a limit did."""
+
+    def shown(self, which: str, none: str = "(none)") -> str:
+        """The old or new value with its figure: ``Good (72%)``."""
+        value, figure = (self.old, self.old_figure) if which == "old" else (self.new, self.new_figure)
+        if value is None:
+            return none
+        return f"{value} ({figure})" if figure is not None else value
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an inspection could not be scored: under which ruleset, and the first error."""
+
+    under: str
+    """The ruleset's id and version."""
+    diagnostic: Diagnostic | None = None
+
+    def why(self) -> str:
+        """``under mini 1.0.0: cases.csv:1:1: error[D002]: ...``, the diagnostic in its
+        documented form, so the report (or standard error) locates the problem."""
+        return f"under {self.under}: {_located(self.diagnostic)}" if self.diagnostic else f"under {self.under}"
+
+    def describe(self, inspection: str) -> str:
+        """One line naming the inspection and the problem, each file once: the problem is
+        usually in the inspection's own case file, whose name then begins the line (where an
+        editor or CI can jump to it) rather than also being repeated before it."""
+        d = self.diagnostic
+        if d is not None and d.position.file == inspection:
+            return f"{_located(d)} (not scored under {self.under})"
+        return f"{inspection}: not scored {self.why()}"
+
+
+def _located(d: Diagnostic) -> str:
+    return f"{d.position}: {d.severity.value}[{d.code}]: {d.message}"
 
 
 @dataclass
 class Impact:
     moves: list[Move] = field(default_factory=list)
     scored: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, Failure] = field(default_factory=dict)
     """Inspection -> why it could not be scored under one of the rulesets."""
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Inspection -> why it could not be scored, as one text (the JSON's ``failed``)."""
+        return {name: failure.why() for name, failure in self.failures.items()}
 
     def conclusion_changes(self) -> Counter[str]:
         """How many inspections change conclusion (or grade, or decision) on each target."""
@@ -110,20 +155,24 @@ def impact(
     new: CompiledRuleset,
     samples: list[Sample],
     progress: Callable[[Sample], None] | None = None,
+    paths: tuple[Path, Path] | None = None,
 ) -> Impact:
-    """Score every sample under both rulesets and collect what moved."""
+    """Score every sample under both rulesets and collect what moved. ``paths`` are where the
+    two rulesets are, as given: a problem found in a ruleset while scoring is located there
+    (without them, the ruleset is named by its id)."""
     out = Impact()
     questions = {"old": set(old.by_id), "new": set(new.by_id)}
+    where = paths or (Path(old.model.id), Path(new.model.id))
     for sample in samples:
         if progress is not None:
             progress(sample)
         results: list[Result] = []
-        for which, compiled in (("old", old), ("new", new)):
+        for which, compiled, ruleset in (("old", old, where[0]), ("new", new, where[1])):
             # Data collected under one ruleset is re-scored under the other: columns of questions
             # only the other has are ignored, and questions only this one has count as unanswered.
             other = questions["new" if which == "old" else "old"] - questions[which]
             scored = score(
-                Path(compiled.model.id),
+                ruleset,
                 sample.cases,
                 sample.judgements,
                 unanswered="warning",
@@ -132,15 +181,9 @@ def impact(
                 allow_missing_questions=True,
             )
             if scored.result is None:
-                errors = scored.report.errors or scored.report.diagnostics
-                first = errors[0] if errors else None
-                # In the documented diagnostic form, so the report (or stderr) locates the problem.
-                why = (
-                    f"{first.position}: {first.severity.value}[{first.code}]: {first.message}"
-                    if first
-                    else "not scored"
-                )
-                out.failed[sample.name] = f"under {compiled.model.id} {compiled.model.version}: {why}"
+                errors = scored.report.errors or scored.report.unique()
+                under = f"{compiled.model.id} {compiled.model.version}"
+                out.failures[sample.name] = Failure(under, errors[0] if errors else None)
                 break
             results.append(scored.result)
         if len(results) == 2:
@@ -191,8 +234,9 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         new_band = new.band.label if new.band else None
         if old_band != new_band:
             reason = because if old.display != new.display else ("band limits",)
-            shown = (_with_score(old_band, old.display), _with_score(new_band, new.display))
-            moves.append(Move(name, "conclusion", f"criterion {cid}", *shown, reason))
+            moves.append(
+                Move(name, "conclusion", f"criterion {cid}", old_band, new_band, reason, old.display, new.display)
+            )
     moves.extend(_display_moves(name, "thread", a.threads, b.threads))
     for gid in sorted(a.grades.keys() | b.grades.keys()):
         og, ng = a.grades.get(gid), b.grades.get(gid)
@@ -206,13 +250,22 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
         before, after = (old_r.label if old_r else None), (new_r.label if new_r else None)
         if before != after:
             because = ("score",) if (old_r and old_r.basis == "band") or (new_r and new_r.basis == "band") else ()
-            shown = (_rated(before, old_r, a), _rated(after, new_r, b))
-            moves.append(Move(name, "rating", f"criterion {cid}", *shown, because))
+            figures = (_score_of(a, cid) if old_r else None, _score_of(b, cid) if new_r else None)
+            moves.append(Move(name, "rating", f"criterion {cid}", before, after, because, *figures))
     for oid in sorted(a.overall_ratings.keys() | b.overall_ratings.keys()):
         old_o, new_o = a.overall_ratings.get(oid), b.overall_ratings.get(oid)
         if (old_o.rating if old_o else None) != (new_o.rating if new_o else None):
             moves.append(
-                Move(name, "overall", f"overall rating {oid}", _overall(old_o), _overall(new_o), _why(old_o, new_o))
+                Move(
+                    name,
+                    "overall",
+                    f"overall rating {oid}",
+                    _overall_label(old_o),
+                    _overall_label(new_o),
+                    _why(old_o, new_o),
+                    _total(old_o),
+                    _total(new_o),
+                )
             )
     for sid in sorted(a.plugin_sections.keys() | b.plugin_sections.keys()):
         old_s, new_s = a.plugin_sections.get(sid), b.plugin_sections.get(sid)
@@ -231,31 +284,24 @@ def compare(name: str, a: Result, b: Result) -> list[Move]:
     return sorted(moves, key=lambda m: (m.inspection, m.target, m.kind))
 
 
-def _with_score(label: str | None, display: str | None) -> str | None:
-    """A conclusion with the score it was drawn from, ``Good (72%)``, so a reader of the impact
-    sees how far the score is from the limit that moved it."""
-    if label is None:
-        return None
-    return label if display is None else f"{label} ({display})"
+def _score_of(result: Result, cid: str) -> str | None:
+    """The shown score of criterion ``cid``, behind its rating (none for a rating given
+    directly, or replayed from ratings alone)."""
+    criterion = result.criteria.get(cid)
+    return criterion.display if criterion is not None else None
 
 
-def _rated(label: str | None, rated: RatingResult | None, result: Result) -> str | None:
-    """A rating with its source figure: the criterion's score for a banded rating, the given
-    or moderated basis otherwise."""
-    if label is None or rated is None:
-        return label
-    criterion = result.criteria.get(rated.id)
-    if rated.basis == "band" and criterion is not None:
-        return _with_score(label, criterion.display)
-    return label if rated.basis in ("grade", "none") else f"{label} ({rated.basis})"
-
-
-def _overall(rolled: OverallRatingResult | None) -> str | None:
-    """An overall rating as a report shows it: ``Good (25 of 36)``."""
+def _overall_label(rolled: OverallRatingResult | None) -> str | None:
     if rolled is None:
         return None
-    total = "no total" if rolled.total is None else f"{text(rolled.total)} of {rolled.maximum}"
-    return f"{rolled.label or 'not rated'} ({total})"
+    return rolled.label or "not rated"
+
+
+def _total(rolled: OverallRatingResult | None) -> str | None:
+    """An overall rating's total as a report shows it: ``25 of 36``."""
+    if rolled is None:
+        return None
+    return "no total" if rolled.total is None else f"{text(rolled.total)} of {rolled.maximum}"
 
 
 def _why(old: OverallRatingResult | None, new: OverallRatingResult | None) -> tuple[str, ...]:
@@ -274,14 +320,14 @@ def _why(old: OverallRatingResult | None, new: OverallRatingResult | None) -> tu
 
 def as_text(result: Impact, old_name: str, new_name: str) -> str:
     lines = [f"impact of {old_name} -> {new_name}: {len(result.scored)} inspections re-scored"]
-    if result.failed:
-        lines.append(f"{len(result.failed)} could not be scored under both rulesets:")
-        lines.extend(f"  {name}: {why}" for name, why in sorted(result.failed.items()))
+    if result.failures:
+        lines.append(f"{len(result.failures)} could not be scored under both rulesets:")
+        lines.extend(f"  {failure.describe(name)}" for name, failure in sorted(result.failures.items()))
     if not result.moves:
         lines.append("nothing moves")
     for move in result.moves:
         because = f" (because: {', '.join(move.because)})" if move.because else ""
-        lines.append(f"  {move.inspection}: {_label(move)}: {move.old or '(none)'} -> {move.new or '(none)'}{because}")
+        lines.append(f"  {move.inspection}: {_label(move)}: {move.shown('old')} -> {move.shown('new')}{because}")
     changes = result.conclusion_changes()
     if changes:
         lines.append("summary (inspections whose conclusion, grade or decision changes):")
@@ -296,15 +342,15 @@ def _label(move: Move) -> str:
 
 def as_markdown(result: Impact, old_name: str, new_name: str) -> str:
     lines = [f"# Impact of {old_name} -> {new_name}", "", f"{len(result.scored)} inspections re-scored.", ""]
-    if result.failed:
-        lines += ["## Not scored", ""] + [f"- {n}: {why}" for n, why in sorted(result.failed.items())] + [""]
+    if result.failures:
+        lines += ["## Not scored", ""] + [f"- {f.describe(n)}" for n, f in sorted(result.failures.items())] + [""]
     lines += ["## What moves", ""]
     if not result.moves:
         lines.append("Nothing moves.")
     else:
         lines += ["| inspection | what | target | old | new | because |", "|---|---|---|---|---|---|"]
         for m in result.moves:
-            cells = [m.inspection, m.kind, m.target, m.old or "-", m.new or "-", ", ".join(m.because)]
+            cells = [m.inspection, m.kind, m.target, m.shown("old", "-"), m.shown("new", "-"), ", ".join(m.because)]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     changes = result.conclusion_changes()
     if changes:
@@ -326,6 +372,8 @@ def as_json(result: Impact, old_name: str, new_name: str) -> str:
                 "target": m.target,
                 "old": m.old,
                 "new": m.new,
+                "old_figure": m.old_figure,
+                "new_figure": m.new_figure,
                 "because": list(m.because),
             }
             for m in result.moves
@@ -338,7 +386,10 @@ def as_json(result: Impact, old_name: str, new_name: str) -> str:
 def as_html(result: Impact, old_name: str, new_name: str) -> str:
     from omi_rules.report.output import ChangeTable, changes_page
 
-    moves = [[m.kind, m.inspection, m.target, m.old or "-", m.new or "-", ", ".join(m.because)] for m in result.moves]
+    moves = [
+        [m.kind, m.inspection, m.target, m.shown("old", "-"), m.shown("new", "-"), ", ".join(m.because)]
+        for m in result.moves
+    ]
     tables = [
         ChangeTable("What moves", ["What", "Inspection", "Target", "Old", "New", "Because"], moves, "Nothing moves.")
     ]
@@ -348,8 +399,8 @@ def as_html(result: Impact, old_name: str, new_name: str) -> str:
         tables.append(
             ChangeTable("Inspections changing conclusion, grade or decision", ["", "Target", "Inspections"], rows)
         )
-    if result.failed:
-        rows = [["not scored", name, why] for name, why in sorted(result.failed.items())]
+    if result.failures:
+        rows = [["not scored", name, failure.why()] for name, failure in sorted(result.failures.items())]
         tables.append(ChangeTable("Not scored", ["", "Inspection", "Why"], rows))
     summary = f"{len(result.scored)} inspections re-scored; {len(result.moves)} figures move."
     return changes_page("Impact of a ruleset change", f"Impact of {old_name} -> {new_name}", summary, tables)

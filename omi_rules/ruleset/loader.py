@@ -127,7 +127,10 @@ def load_ruleset(path: Path, _extending: tuple[Path, ...] = ()) -> LoadedRuleset
         if resolved is None:
             return result
         merged = resolved
-        result.diagnostics.extend(validate(merged, "ruleset.schema.json", result.source_map))
+        # the overlay's own schema errors are found again in the resolved ruleset: report once
+        known = {d.sort_key() for d in result.diagnostics}
+        again = validate(merged, "ruleset.schema.json", result.source_map)
+        result.diagnostics.extend(d for d in again if d.sort_key() not in known)
     result.data = merged
     result.data_map = result.source_map
     pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned)

@@ -423,11 +423,11 @@ def move_trailing_comment(mapping: CommentedMap, last: Any, new: Any) -> tuple[A
     if not rest.strip():
         return None
     token.value = head + newline
-    mapping.ca.items[new] = [None, None, _token(token, "\n" + rest), None]
+    mapping.ca.items[new] = [None, None, token_like(token, "\n" + rest), None]
     return token, text
 
 
-def _token(like: Any, value: str) -> Any:
+def token_like(like: Any, value: str) -> Any:
     """A comment like ``like`` holding ``value`` and sharing nothing with it: ruamel's emitter
     moves a comment by changing its start mark, which a shallow copy would share."""
     token = copy.copy(like)
@@ -481,7 +481,7 @@ def references(root: Any, wanted: Any) -> int:
     return count
 
 
-def _eol_slot(container: Any) -> int:
+def eol_slot(container: Any) -> int:
     """Where ruamel keeps the comment after a value: slot 2 for a mapping entry, 0 for a list item."""
     return 2 if isinstance(container, dict) else 0
 
@@ -491,7 +491,7 @@ def keep_following_comments(container: Any, key: Any) -> Callable[[], None] | No
     with that value, so they would go with it. Move them to the end of the value before it
     (its last scalar), where they are written at the same place. Returns how to undo that."""
     entry = container.ca.items.get(key)
-    slot = _eol_slot(container)
+    slot = eol_slot(container)
     if not entry or entry[slot] is None:
         return None
     rest = str(entry[slot].value).partition("\n")[2]
@@ -504,14 +504,14 @@ def keep_following_comments(container: Any, key: Any) -> Callable[[], None] | No
         last = next(reversed(owner)) if isinstance(owner, dict) else len(owner) - 1
     if isinstance(owner[last], dict | list):
         return None
-    slot = _eol_slot(owner)
+    slot = eol_slot(owner)
     items = owner.ca.items
     previous = items.get(last)
     if previous is not None and previous[slot] is not None:
         token, text = previous[slot], previous[slot].value
         token.value = text + rest
         return lambda: setattr(token, "value", text)
-    moved = _token(entry[_eol_slot(container)], "\n" + rest)
+    moved = token_like(entry[eol_slot(container)], "\n" + rest)
     if previous is None:
         items[last] = [None, None, None, None]
         items[last][slot] = moved
@@ -530,18 +530,18 @@ def keep_comments_after(container: Any, key: Any, old: Any) -> Callable[[], None
         owner, last = node, (next(reversed(node)) if isinstance(node, dict) else len(node) - 1)
         node = node[last]
     entry = owner.ca.items.get(last) if owner is not None else None
-    if owner is None or not entry or entry[_eol_slot(owner)] is None:
+    if owner is None or not entry or entry[eol_slot(owner)] is None:
         return None
-    rest = str(entry[_eol_slot(owner)].value).partition("\n")[2]
+    rest = str(entry[eol_slot(owner)].value).partition("\n")[2]
     if not rest.strip():
         return None
-    slot, items = _eol_slot(container), container.ca.items
+    slot, items = eol_slot(container), container.ca.items
     mine = items.get(key)
     if mine is not None and mine[slot] is not None:
         token, text = mine[slot], mine[slot].value
         token.value = text + ("" if text.endswith("\n") else "\n") + rest
         return lambda: setattr(token, "value", text)
-    moved = _token(entry[_eol_slot(owner)], "\n" + rest)
+    moved = token_like(entry[eol_slot(owner)], "\n" + rest)
     if mine is None:
         items[key] = [None, None, None, None]
         items[key][slot] = moved

@@ -22,7 +22,8 @@ from omi_rules.diagnostics import Diagnostic, Severity, formats
 PATH_HELP = (
     "PATH names keys, and list items by their id: band_sets/conclusion/bands/good/min, "
     "sections/1/criteria/1.1/weights/summary, fields/roh/values (items of a list without ids by "
-    "number from 0: fields/roh/values/0)."
+    "number from 0: fields/roh/values/0); a last step - adds an item at the end of a list (set "
+    "fields/roh/values/- extreme)."
 )
 
 

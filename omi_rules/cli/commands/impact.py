@@ -53,7 +53,7 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     samples = impact_module.find_samples(cases)
     if not samples:
         raise click.UsageError("--cases: no case files found")
-    result = _run_impact(impact_module, compiled, samples)
+    result = _run_impact(impact_module, compiled, samples, (old, new))
     names = (f"{models[0].id} {models[0].version}", f"{models[1].id} {models[1].version}")
     render = {
         "text": impact_module.as_text,
@@ -64,20 +64,20 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     text = render[fmt](result, *names)
     common.emit(text, output)
     if output is not None:  # the report went to a file: name the inspections not scored here too
-        for name, why in sorted(result.failed.items()):
-            click.echo(f"{name}: not scored {why}", err=True)
+        for name, failure in sorted(result.failures.items()):
+            click.echo(failure.describe(name), err=True)
     failed = (fail_on == "score-change" and result.moves) or (
         fail_on == "grade-change" and any(m.kind in impact_module.VERDICTS for m in result.moves)
     )
-    sys.exit(1 if failed or result.failed else 0)
+    sys.exit(1 if failed or result.failures else 0)
 
 
-def _run_impact(module: Any, compiled: list[Any], samples: list[Any]) -> Any:
+def _run_impact(module: Any, compiled: list[Any], samples: list[Any], paths: tuple[Path, Path]) -> Any:
     """Run impact with a progress bar on long runs when stderr is a terminal."""
     if len(samples) < 5 or not sys.stderr.isatty():
-        return module.impact(compiled[0], compiled[1], samples)
+        return module.impact(compiled[0], compiled[1], samples, paths=paths)
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task("re-scoring inspections", total=len(samples))
-        return module.impact(compiled[0], compiled[1], samples, progress=lambda _: progress.advance(task))
+        return module.impact(compiled[0], compiled[1], samples, progress=lambda _: progress.advance(task), paths=paths)
