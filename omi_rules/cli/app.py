@@ -11,6 +11,8 @@ that does the work and render.
 from __future__ import annotations
 
 import errno
+import os
+import sys
 import traceback
 from typing import Any
 
@@ -43,6 +45,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # `omi-rules check ... | head`: the reader has what it wanted
+            _quiet_stdout()
+            ctx.exit(1)
         except PluginFailure as exc:  # the plugin's fault, not omi-rules': name it
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
@@ -63,6 +68,16 @@ class _Group(click.Group):
                     err=True,
                 )
             ctx.exit(EXIT_INTERNAL)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit, into a pipe
+    whose reader has gone, raises nothing more (as the Python documentation advises)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (in-process, under a test runner)
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

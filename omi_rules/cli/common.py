@@ -8,14 +8,43 @@ arguments, call the stage that does the work, and render.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from omi_rules.diagnostics import Report, formats
+from omi_rules.diagnostics import Diagnostic, Report, caps, counted, formats, tally
 from omi_rules.plugins.manager import load_plugins
 
-__all__ = ["emit", "load_plugins", "print_diagnostics", "text_lines"]
+__all__ = ["all_findings", "emit", "load_plugins", "print_diagnostics", "shown", "text_lines"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _lift_caps(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        caps.lift(True)
+        ctx.call_on_close(lambda: caps.lift(False))  # not for the next command run in-process
+
+
+def all_findings(command: _F) -> _F:
+    """The ``--all`` option: every finding shown, not the first 50 of each code in each file,
+    and schema validation without its budget (``omi_rules.diagnostics.caps``)."""
+    return click.option(
+        "--all",
+        "all_findings",
+        is_flag=True,
+        expose_value=False,
+        callback=_lift_caps,
+        help=f"Show every finding (by default the first {caps.SHOWN_PER_CODE} of each code in each file, then a "
+        "count), and validate a file however many schema findings it has.",
+    )(command)
+
+
+def shown(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings to print: capped per code and file unless ``--all`` was given."""
+    return caps.capped(diagnostics, caps.shown_per_code())
 
 
 def text_lines(path: Path) -> list[str]:
@@ -50,12 +79,9 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
+    """Every finding of ``report`` on standard error (capped, see ``shown``), then the count of
+    all of them."""
     diagnostics = report.sorted()
     if diagnostics:
-        click.echo(formats.human(diagnostics, files, color=sys.stderr.isatty()), err=True)
-        errors = len(report.errors)
-        click.echo(
-            f"{errors} error{'s' * (errors != 1)}, {len(diagnostics) - errors} warning"
-            f"{'s' * (len(diagnostics) - errors != 1)}",
-            err=True,
-        )
+        click.echo(formats.human(shown(diagnostics), files, color=sys.stderr.isatty()), err=True)
+        click.echo(counted(*tally(diagnostics)), err=True)

@@ -24,7 +24,7 @@ from omi_rules.checks import check_ruleset
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
 from omi_rules.conditions.vector import VectorData, evaluate
-from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report, caps
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
@@ -442,7 +442,7 @@ def score(
                 line=d.position.line,
                 column=d.position.col,
             )
-            for d in report.sorted()
+            for d in caps.capped(report.sorted(), caps.shown_per_code())  # as printed: see caps
         ],
     )
     return out

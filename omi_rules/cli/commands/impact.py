@@ -35,6 +35,7 @@ from omi_rules.diagnostics import Report
     help="Exit with 1 when a conclusion, grade, rating, overall rating or decision changes (grade-change) "
     "or when anything moves.",
 )
+@common.all_findings
 def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
     """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
     decision that moves, per inspection, with the questions that explain it."""

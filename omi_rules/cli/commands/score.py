@@ -40,6 +40,7 @@ from omi_rules.diagnostics import formats
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="RULESET is a folder of versions: use the one in force on this date (YYYY-MM-DD).",
 )
+@common.all_findings
 def score(
     ruleset: Path,
     cases: Path | None,
@@ -80,7 +81,8 @@ def score(
         files[str(judgements)] = common.text_lines(judgements)
     if scored.result is None:
         if fmt == "json":  # programs get the findings as JSON, like `check --format json`
-            click.echo(formats.as_json(scored.report.sorted(), 1))
+            every = scored.report.sorted()
+            click.echo(formats.as_json(common.shown(every), 1, every=every))
         else:
             common.print_diagnostics(scored.report, files)
         sys.exit(scored.report.exit_code() or 1)
