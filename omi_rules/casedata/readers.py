@@ -111,7 +111,9 @@ def read_csv(raw: bytes, name: str) -> RawTable:
         )
         return table
     for line, record in records[1:]:
-        cells: list[Any] = [_cell(c) for c in record]
+        cells: list[Any] = [c.strip() or None for c in record]  # as _cell, inlined: per cell
+        if sum(map(len, record)) > MAX_CELL_CHARS:  # a cell may be too long: cut as _cell does
+            cells = [_cell(c) for c in record]
         if len(record) != len(header):
             col = min(len(record), len(header)) + 1
             table.diagnostics.append(
@@ -124,8 +126,7 @@ def read_csv(raw: bytes, name: str) -> RawTable:
             )
             continue
         table.rows.append(cells)
-        table.row_positions.append(Position(name, line, 1))
-        table.cell_positions.append([Position(name, line, i + 1) for i in range(len(record))])
+        table.row_positions.append(Position(name, line, 1))  # and each cell at (line, i + 1)
     return table
 
 
@@ -219,8 +220,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         cells = [_xlsx_cell(v) for v in values[: len(header)]]
         cells += [None] * (len(header) - len(cells))
         table.rows.append(cells)
-        table.row_positions.append(Position(where, number, 1))
-        table.cell_positions.append([Position(where, number, i + 1) for i in range(len(header))])
+        table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table
 
 
