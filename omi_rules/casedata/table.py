@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omi_rules.casedata.workbook import WorkbookOrigin
 from omi_rules.diagnostics import Diagnostic, Position
 
 
@@ -28,6 +29,8 @@ class RawTable:
     cell_positions: list[list[Position]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Problems found while reading (ragged rows, malformed cells, ...)."""
+    origin: WorkbookOrigin | None = None
+    """The ruleset a data-collection workbook (``omi-rules template``) was made for."""
 
     def cell_position(self, row: int, column: int) -> Position:
         """Position of a cell; falls back to the row's position."""
