@@ -18,7 +18,7 @@ of the package is checked by mypy as usual.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -114,7 +114,7 @@ class Sheet:
         self.raw.merge_range(row, first, row, last, "", self.book.format(style))
         self.raw.write_string(row, first, value, self.book.format(style))
 
-    def widths(self, widths: list[float]) -> None:
+    def widths(self, widths: Sequence[float]) -> None:
         for col, width in enumerate(widths):
             self.raw.set_column(col, col, width)
 
