@@ -25,7 +25,7 @@ from omi_rules.model.value_types import all_questions, scale_values
 from omi_rules.plugins.manager import builtin_registry
 
 from .conftest import FIXTURES, MINIMAL, ROOT
-from .workbook_helpers import Formula, fill, typed_rows
+from .workbook_helpers import Formula, fill, fill_judgements, typed_rows
 
 OMI = ROOT / "rulesets" / "omi-2008"
 YOUTH = ROOT / "rulesets" / "hmip-youth-2021"
@@ -226,6 +226,48 @@ def test_round_trip_scores_as_the_csv_does(tmp_path: Path, ruleset: Path, cases:
     assert results[0] == results[1]
     if ruleset == OMI:
         assert results[1]["threads"]["roh"]["display"] == "71%"  # the published Table 2 figure
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "cases", "judgements"),
+    [
+        (OMI, NORTH_WALES / "cases.csv", NORTH_WALES / "judgements.yaml"),
+        (YOUTH, ROOT / "examples" / "hmip-youth" / "cases.csv", ROOT / "examples" / "hmip-youth" / "judgements.yaml"),
+    ],
+    ids=["omi-2008", "hmip-youth-2021"],
+)
+def test_judgements_filled_in_the_workbook_are_scored(
+    tmp_path: Path, ruleset: Path, cases: Path, judgements: Path
+) -> None:
+    """Without --judgements, score reads the workbook's judgements sheet: the same grades,
+    ratings (a moderated one included) and decisions as the judgements file gives."""
+    model = model_of(ruleset)
+    ints = {f.id for f in model.fields if isinstance(f, IntField)}
+    yes_no = {f.id for f in model.fields if isinstance(f, BoolField)}
+    filled = tmp_path / "filled.xlsx"
+    fill(template(ruleset, tmp_path / "collect.xlsx"), typed_rows(cases, ints, yes_no), filled)
+    fill_judgements(filled, judgements)
+    from_file = run("score", str(ruleset), str(cases), "--judgements", str(judgements), "--format", "json")
+    from_sheet = run("score", str(ruleset), str(filled), "--format", "json")
+    assert from_sheet.exit_code == 0, from_sheet.output
+    a, b = json.loads(from_file.stdout), json.loads(from_sheet.stdout)
+    for key in ("grades", "ratings", "overall_ratings", "decisions", "criteria"):
+        assert a[key] == b[key], key
+    if ruleset == YOUTH:
+        assert b["ratings"]["2.2"]["basis"] == "moderated"
+
+
+def test_a_wrong_judgement_is_located_on_the_judgements_sheet(tmp_path: Path) -> None:
+    filled = tmp_path / "filled.xlsx"
+    fill(template(MINIMAL, tmp_path / "collect.xlsx"), typed_rows(MINIMAL_CSV, {"tier"}, {"ppo"}), filled)
+    book = load_workbook(filled)
+    sheet = book["judgements"]
+    sheet["E5"], sheet["E6"] = "met", "mett"
+    book.save(filled)
+    result = run("score", str(MINIMAL), str(filled), "--format", "json")
+    assert result.exit_code == 1
+    found = [(d["code"], d["file"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"]]
+    assert found == [("J003", f"{filled}[judgements]", 6, 5)]
 
 
 def test_problems_in_a_filled_workbook_are_located_by_sheet_row_and_column(tmp_path: Path) -> None:

@@ -155,3 +155,29 @@ def _call(name: str, args: list[Any]) -> Any:
     if name == "DATE":
         return dt.date(int(args[0]), int(args[1]), int(args[2]))
     raise AssertionError(f"the template used {name}(), which the test does not know")
+
+
+def fill_judgements(workbook: Path, judgements_file: Path) -> None:
+    """Copy a judgements file into a filled workbook's judgements sheet, in place: each
+    judgement on its specific criterion's row, each rating on its criterion's row."""
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load(judgements_file.read_text(encoding="utf-8"))
+    book = load_workbook(workbook)
+    sheet = book["judgements"]
+    rows = {(r[0].value, r[2].value): r[0].row for r in sheet.iter_rows(min_row=5) if r[0].value}
+
+    def put(key: tuple[str, str | None], value: Any, note_key: str, value_key: str) -> None:
+        row = rows[key]
+        if isinstance(value, dict):
+            sheet.cell(row, 5, value[value_key])
+            sheet.cell(row, 6, value.get(note_key))
+        else:
+            sheet.cell(row, 5, value)
+
+    for cid, entries in (doc.get("judgements") or {}).items():
+        for sid, value in entries.items():
+            put((cid, sid), value, "evidence", "judgement")
+    for cid, value in (doc.get("ratings") or {}).items():
+        put((cid, None), value, "reason", "rating")
+    book.save(workbook)

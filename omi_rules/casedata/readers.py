@@ -178,6 +178,10 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         rows = _sheet_rows(sheet, where)
         merged_ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
         origin = _origin(workbook, name)
+        judged = None
+        if origin is not None and layout.JUDGEMENTS_SHEET in workbook.sheetnames:
+            at = f"{name}[{layout.JUDGEMENTS_SHEET}]"
+            judged = layout.judgements_from_rows(_sheet_rows(workbook[layout.JUDGEMENTS_SHEET], at), at)
     except InputUnreadable:
         raise
     except Exception as exc:
@@ -202,6 +206,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         [str(v).strip() if v is not None else "" for v in header],
         [Position(where, header_row, i + 1) for i in range(len(header))],
         origin=origin,
+        judgements=judged,
     )
     for merged in merged_ranges:
         if merged.min_row <= header_row <= merged.max_row:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from omi_rules.casedata.workbook import WorkbookOrigin
 from omi_rules.diagnostics import Diagnostic, Position
+from omi_rules.yamlio.reader import SourceMap
 
 
 @dataclass
@@ -31,6 +32,9 @@ class RawTable:
     """Problems found while reading (ragged rows, malformed cells, ...)."""
     origin: WorkbookOrigin | None = None
     """The ruleset a data-collection workbook (``omi-rules template``) was made for."""
+    judgements: tuple[Any, SourceMap] | None = None
+    """The judgements filled in on such a workbook's judgements sheet (a judgements document
+    and where each value is), read when no judgements file is given."""
 
     def cell_position(self, row: int, column: int) -> Position:
         """Position of a cell; falls back to the row's position."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from omi_rules.diagnostics import Diagnostic, Position
 from omi_rules.diagnostics.codes import make
+from omi_rules.yamlio.reader import SourceMap
 
 CASES_SHEET = "cases"
 """The sheet of cases: one row per case. The reader already prefers a sheet of this name."""
@@ -35,6 +36,14 @@ ID_ROW = 4
 HEADER_SEARCH = 12
 """How far down the reader looks for the row of column ids: a user may have inserted a title
 row or two above the template's header, or deleted one of its label rows."""
+
+JUDGEMENTS_SHEET = "judgements"
+"""The sheet of judged criteria: a row per specific criterion (its judgement) and a row per
+criterion rated directly (its rating), below a header in row ``JUDGEMENTS_HEADER_ROW``."""
+JUDGEMENTS_HEADER_ROW = 4
+CRITERION_COLUMN, SPECIFIC_COLUMN, VALUE_COLUMN, NOTE_COLUMN = 1, 3, 5, 6
+"""1-based columns of the judgements sheet: the criterion id, the specific criterion id (empty
+on a rating's row), the judgement or rating, and the evidence or reason."""
 
 KEYS = ("kind", "layout", "ruleset_id", "ruleset_version", "ruleset_title", "ruleset_sha256", "tool_version")
 """The hidden sheet's rows, in order; also written as custom document properties (prefixed
@@ -99,3 +108,48 @@ def origin_findings(origin: WorkbookOrigin, ruleset_id: str, version: str, sha25
         )
         return [make("D014", message, origin.position, hint)]
     return []
+
+
+def judgements_from_rows(rows: list[tuple[int, list[Any]]], where: str) -> tuple[dict[str, Any], SourceMap] | None:
+    """The judgements sheet's filled rows as a judgements document (the shape of a judgements
+    file) with each value's cell as its position; None when nothing was filled in, so that a
+    workbook whose sheet is left empty is scored exactly as if it had none."""
+    judgements: dict[str, dict[str, Any]] = {}
+    ratings: dict[str, Any] = {}
+    source = SourceMap(default=Position(where))
+    for number, values in rows:
+        if number <= JUDGEMENTS_HEADER_ROW:
+            continue
+        cells = [_cell_text(v) for v in values] + [None] * NOTE_COLUMN
+        criterion, specific = cells[CRITERION_COLUMN - 1], cells[SPECIFIC_COLUMN - 1]
+        value, note = cells[VALUE_COLUMN - 1], cells[NOTE_COLUMN - 1]
+        if criterion is None or value is None:
+            continue
+        at = Position(where, number, VALUE_COLUMN)
+        if specific is not None:
+            judgements.setdefault(criterion, {})[specific] = {"judgement": value, "evidence": note} if note else value
+            path: tuple[str, ...] = ("judgements", criterion, specific)
+            source.keys[path] = Position(where, number, SPECIFIC_COLUMN)
+            source.keys[("judgements", criterion)] = Position(where, number, CRITERION_COLUMN)
+        else:
+            ratings[criterion] = {"rating": value, "reason": note} if note else value
+            path = ("ratings", criterion)
+            source.keys[path] = Position(where, number, CRITERION_COLUMN)
+        source.values[path] = at
+        for key in ("judgement", "evidence", "rating", "reason"):
+            source.values[(*path, key)] = Position(
+                where, number, NOTE_COLUMN if key in ("evidence", "reason") else VALUE_COLUMN
+            )
+    if not judgements and not ratings:
+        return None
+    source.values[()] = Position(where, JUDGEMENTS_HEADER_ROW, 1)
+    return {"judgements": judgements, "ratings": ratings}, source
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None

@@ -132,6 +132,8 @@ def prepare(
             return out
     if table.origin is not None:  # a data-collection workbook: made for this ruleset version?
         report.extend(origin_findings(table.origin, model.id, model.version, compiled.sha256))
+    if judgements is None and judgements_data is None:  # judgements filled in on the workbook
+        judgements_data = table.judgements
     sample, problems = read_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:

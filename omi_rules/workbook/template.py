@@ -34,6 +34,7 @@ from omi_rules.model import (
     NumberField,
     StringField,
 )
+from omi_rules.model.value_types import rated_criteria
 from omi_rules.ruleset.environments import case_env
 from omi_rules.workbook.cells import (
     INPUT_TITLE_LIMIT,
@@ -113,7 +114,7 @@ class _Template:
         made = Made(b"")
         self._cases(cases, made)
         self._guide(self.book.sheet("guide"))
-        if any(isinstance(s, JudgementSection) for s in m.sections):
+        if any(isinstance(s, JudgementSection) for s in m.sections) or rated_criteria(m):
             self._judgements(self.book.sheet("judgements"))
         meta = self.book.sheet(layout.META_SHEET)
         meta.text(0, 0, "key", {"bold": True})
@@ -367,8 +368,8 @@ class _Template:
 
     def _judgements(self, sheet: Sheet) -> None:
         """Judged criteria (each specific criterion's judgement) and directly rated criteria
-        (one rating each), with drop-downs of exactly the allowed values: a record to copy
-        into the judgements file that ``score --judgements`` reads."""
+        (one rating each), with drop-downs of exactly the allowed values. ``score`` reads the
+        sheet (``casedata.workbook.judgements_from_rows``) when no judgements file is given."""
         m = self.model
         rules = {r.id: r for r in m.judgement_rules}
         scales = {s.id: s for s in m.rating_scales}
@@ -377,12 +378,12 @@ class _Template:
         sheet.text(
             1,
             0,
-            "Record each judgement here, then write them to the judgements file that "
-            "omi-rules score --judgements FILE reads (its layout: omi-rules schema judgements).",
+            "Choose each judgement (or rating) from its drop-down; the evidence is optional. omi-rules score "
+            "reads this sheet when it is given no --judgements file. A row left empty is not judged.",
         )
         header = [m.wording.criterion, "Title", "Specific criterion", "What is judged", "Judgement", "Evidence"]
-        sheet.row(3, list(header), {"bold": True, "bottom": 1})
-        row = 3
+        row = layout.JUDGEMENTS_HEADER_ROW - 1
+        sheet.row(row, list(header), {"bold": True, "bottom": 1})
         for section in m.sections:
             if not isinstance(section, JudgementSection):
                 continue
@@ -399,11 +400,22 @@ class _Template:
                     row += 1
                     sheet.row(row, [criterion.id, criterion.title, None, "Rated directly: one rating."], WRAP)
                     self._judgement_choice(sheet, row, tuple(lv.id for lv in scale.levels) if scale else ())
-        sheet.raw.freeze_panes(4, 0)
+        direct = {
+            c.id for s in m.sections if isinstance(s, JudgementSection) for c in s.criteria if not c.specific_criteria
+        }
+        for cid, (title, scale) in rated_criteria(m).items():
+            if cid in direct:
+                continue
+            row += 1
+            moderation = "Rated from the cases or judgements: give a rating only to moderate it, with the reason."
+            sheet.row(row, [cid, title, None, moderation], WRAP)
+            self._judgement_choice(sheet, row, tuple(lv.id for lv in scale.levels))
+        sheet.raw.freeze_panes(layout.JUDGEMENTS_HEADER_ROW, 0)
 
     def _judgement_choice(self, sheet: Sheet, row: int, choices: tuple[str, ...]) -> None:
         if choices:
-            sheet.raw.data_validation(row, 4, row, 4, self._choice(choices, f"The judgements: {', '.join(choices)}."))
+            col = layout.VALUE_COLUMN - 1
+            sheet.raw.data_validation(row, col, row, col, self._choice(choices, f"The values: {', '.join(choices)}."))
 
 
 def _letter(index: int) -> str:
