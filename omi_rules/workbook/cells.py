@@ -34,6 +34,10 @@ MESSAGE_LIMIT = 255
 LIST_SOURCE_LIMIT = 255
 """Longest list of values Excel accepts written into a validation; longer lists go on a sheet."""
 Props = Mapping[str, Any]
+LINE_HEIGHT = 15
+"""Points per line of the default 11-point font."""
+ROW_HEIGHT_LIMIT = 409
+"""Excel's tallest row, in points."""
 
 
 def clip(text: str, limit: int) -> str:
@@ -76,6 +80,7 @@ class Sheet:
     def __init__(self, book: Book, raw: Any) -> None:
         self.book = book
         self.raw = raw
+        self.column_widths: list[float] = []
 
     def text(self, row: int, col: int, value: str, props: Props | None = None) -> None:
         """Text, always as text: a value that looks like a formula gets the quote prefix."""
@@ -115,8 +120,24 @@ class Sheet:
         self.raw.write_string(row, first, value, self.book.format(style))
 
     def widths(self, widths: Sequence[float]) -> None:
+        self.column_widths = list(widths)
         for col, width in enumerate(widths):
             self.raw.set_column(col, col, width)
+
+    def fit(self, row: int, texts: Sequence[object]) -> None:
+        """Give ``row`` the height its wrapped text needs in the columns' widths. Excel and
+        LibreOffice do not grow a row for wrapped text in a file they did not lay out, so
+        without this a long question would be cut off or overlap the next row."""
+        widths = self.column_widths
+        lines = 1
+        for col, value in enumerate(texts):
+            if value is None or col >= len(widths):
+                continue
+            per_line = max(1, int(widths[col] * 1.15))
+            needed = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            self.raw.set_row(row, min(ROW_HEIGHT_LIMIT, LINE_HEIGHT * lines))
 
 
 def percent_format(decimals: int) -> str:

@@ -44,8 +44,8 @@ def plan(model: Ruleset) -> list[Column]:
     words = model.wording
     columns = [Column(CASE_ID, "case_id", "Case", "Case", "Case id: unique in the sample")]
     for f in model.fields:
-        heading = f.label[:1].upper() + f.label[1:] if f.label else f.description
-        columns.append(Column(f.id, "field", "Case", "Case fields", heading, field=f))
+        # the description, not the label: a label is worded for inside a sentence ("the offender")
+        columns.append(Column(f.id, "field", "Case", "Case fields", f.description, field=f))
     scales = {s.id: s for s in model.scales}
     for section in model.sections:
         if not isinstance(section, CaseSampleSection):

@@ -92,11 +92,12 @@ def write_tables(tables: list[SheetTable], properties: dict[str, str]) -> bytes:
             start = 3
         for col, name in enumerate(table.header):
             sheet.text(start, col, name, HEADER)
+        widths = table.widths or [max(12.0, min(60.0, 1.2 * len(h))) for h in table.header]
+        sheet.widths(widths)
         for index, row in enumerate(table.rows, start=start + 1):
             for col, cell in enumerate(row):
                 _write(sheet, index, col, cell)
-        widths = table.widths or [max(12.0, min(60.0, 1.2 * len(h))) for h in table.header]
-        sheet.widths(widths)
+            sheet.fit(index, [c.value if c.kind == "text" else None for c in row])
         sheet.raw.freeze_panes(start + 1, 0)
         if table.rows and table.header:
             sheet.raw.autofilter(start, 0, start + len(table.rows), len(table.header) - 1)

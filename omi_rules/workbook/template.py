@@ -63,6 +63,7 @@ NOT_RELEVANT = {"bg_color": "#d0d0d0", "font_color": "#7b7b7b", "pattern": 1}
 TITLE = {"bold": True, "font_size": 14}
 WRAP = {"text_wrap": True, "valign": "top"}
 DATE = {"num_format": "yyyy-mm-dd"}
+INPUT = {**WRAP, "bg_color": "#fff8e1", "border": 1, "border_color": "#d9cba3"}
 
 
 @dataclass
@@ -334,7 +335,7 @@ class _Template:
         for line in lines:
             sheet.raw.merge_range(row, 0, row, 4, "", self.book.format(WRAP))
             sheet.text(row, 0, line, WRAP)
-            sheet.raw.set_row(row, 15 * max(1, len(line) // 150 + 1))
+            sheet.raw.set_row(row, 15 * max(1, -(-len(line) // 200)))  # five columns, about 200 characters
             row += 1
         row += 1
         sheet.row(row, ["Column", "Records", "Values", "Applies to", "Guidance"], {"bold": True, "bottom": 1})
@@ -342,7 +343,9 @@ class _Template:
         fields = {f.id: f for f in v.fields}
         for column in self.columns:
             row += 1
-            sheet.row(row, self._guide_row(column, fields), WRAP)
+            values = self._guide_row(column, fields)
+            sheet.row(row, values, WRAP)
+            sheet.fit(row, values)
 
     def _guide_row(self, column: Column, fields: dict[str, FieldView]) -> list[object]:
         if column.kind == "case_id":
@@ -373,7 +376,7 @@ class _Template:
         m = self.model
         rules = {r.id: r for r in m.judgement_rules}
         scales = {s.id: s for s in m.rating_scales}
-        sheet.widths([10, 36, 12, 60, 22, 40])
+        sheet.widths([10, 36, 17, 60, 22, 48])
         sheet.text(0, 0, "Judgements and ratings of the judged criteria", TITLE)
         sheet.text(
             1,
@@ -393,12 +396,15 @@ class _Template:
                     choices = tuple(rule.judgements) if rule is not None else ()
                     for specific in criterion.specific_criteria:
                         row += 1
-                        sheet.row(row, [criterion.id, criterion.title, specific.id, specific.text], WRAP)
+                        values: list[object] = [criterion.id, criterion.title, specific.id, specific.text]
+                        sheet.row(row, values, WRAP)
+                        sheet.fit(row, values)
                         self._judgement_choice(sheet, row, choices)
                 elif criterion.rating_scale:
                     scale = scales.get(criterion.rating_scale)
                     row += 1
                     sheet.row(row, [criterion.id, criterion.title, None, "Rated directly: one rating."], WRAP)
+                    sheet.fit(row, [criterion.id, criterion.title])
                     self._judgement_choice(sheet, row, tuple(lv.id for lv in scale.levels) if scale else ())
         direct = {
             c.id for s in m.sections if isinstance(s, JudgementSection) for c in s.criteria if not c.specific_criteria
@@ -409,10 +415,13 @@ class _Template:
             row += 1
             moderation = "Rated from the cases or judgements: give a rating only to moderate it, with the reason."
             sheet.row(row, [cid, title, None, moderation], WRAP)
+            sheet.fit(row, [cid, title, None, moderation])
             self._judgement_choice(sheet, row, tuple(lv.id for lv in scale.levels))
         sheet.raw.freeze_panes(layout.JUDGEMENTS_HEADER_ROW, 0)
 
     def _judgement_choice(self, sheet: Sheet, row: int, choices: tuple[str, ...]) -> None:
+        for col in (layout.VALUE_COLUMN - 1, layout.NOTE_COLUMN - 1):  # the cells to fill in, marked as such
+            sheet.raw.write_blank(row, col, None, self.book.format(INPUT))
         if choices:
             col = layout.VALUE_COLUMN - 1
             sheet.raw.data_validation(row, col, row, col, self._choice(choices, f"The values: {', '.join(choices)}."))
