@@ -282,6 +282,38 @@ def test_problems_in_a_filled_workbook_are_located_by_sheet_row_and_column(tmp_p
     assert found == [("D003", f"{filled}[cases]", 7, 3), ("D004", f"{filled}[cases]", 9, 9)]
 
 
+def test_the_ids_row_is_found_when_rows_above_it_change(tmp_path: Path) -> None:
+    """A title row inserted above the header, or a label row deleted, moves the row of ids:
+    the reader finds it among the top rows. Without it, one D012 says so (not a D001 for
+    every label)."""
+    filled = tmp_path / "filled.xlsx"
+    fill(template(MINIMAL, tmp_path / "collect.xlsx"), typed_rows(MINIMAL_CSV, {"tier"}, {"ppo"}), filled)
+    expected = json.loads(run("score", str(MINIMAL), str(MINIMAL_CSV), "--format", "json").stdout)["criteria"]
+    for change, row_of_c03 in (("insert", 8), ("delete", 6)):
+        book = load_workbook(filled)
+        sheet = book["cases"]
+        if change == "insert":
+            sheet.insert_rows(1)
+            sheet["A1"] = "North Wales, fieldwork of June 2008"
+        else:
+            sheet.delete_rows(3)  # the question texts
+        sheet.cell(row_of_c03, 3, "lwo")
+        book.save(tmp_path / f"{change}.xlsx")
+        result = run("score", str(MINIMAL), str(tmp_path / f"{change}.xlsx"), "--format", "json")
+        found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"]]
+        assert found == [("D003", row_of_c03, 3)], change
+        sheet.cell(row_of_c03, 3, "low")
+        book.save(tmp_path / f"{change}.xlsx")
+        result = run("score", str(MINIMAL), str(tmp_path / f"{change}.xlsx"), "--format", "json")
+        assert json.loads(result.stdout)["criteria"] == expected
+    book = load_workbook(filled)
+    book["cases"].delete_rows(4)
+    book.save(tmp_path / "no-ids.xlsx")
+    result = run("score", str(MINIMAL), str(tmp_path / "no-ids.xlsx"), "--format", "json")
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"]]
+    assert (result.exit_code, found) == (1, [("D012", 1, 1)])
+
+
 def _minimal_copy(tmp_path: Path, replace: tuple[str, str] | None = None) -> Path:
     folder = tmp_path / "r"
     shutil.copytree(MINIMAL, folder)

@@ -197,6 +197,18 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         table.diagnostics.append(make("D008", "the worksheet is empty: no header and no cases", Position(where, 1, 1)))
         return table
     found = layout.id_row(numbered) if origin is not None else None
+    if origin is not None and found is None:
+        table = RawTable(where, [], [], origin=origin)
+        table.diagnostics.append(
+            make(
+                "D012",
+                f"this workbook was made by omi-rules template, but its row of column ids (row {layout.ID_ROW}: "
+                f"case_id, the fields and the question ids) is missing",
+                Position(where, 1, 1),
+                hint="restore the row (copy it from a new workbook made with `omi-rules template`)",
+            )
+        )
+        return table
     header_row, header = numbered[found or 0]
     numbered = numbered[found or 0 :]  # a template's label rows above its ids are not cases
     while header and header[-1] is None:
