@@ -336,7 +336,7 @@ def test_a_condition_excel_cannot_be_given_gets_a_note_instead(tmp_path: Path) -
     column = letter(sheet, "1.1.3")
     assert column not in {str(r.sqref).split(":")[0].rstrip("0123456789") for r in sheet.conditional_formatting}
     note = sheet[f"{column}3"].comment
-    assert note is not None and "cannot grey the question out" in note.text
+    assert note is not None and "cannot grey the question out" in note.text and "uses arithmetic" in note.text
     assert sheet[f"{letter(sheet, '1.1.2')}3"].comment is None  # 1.1.2 is greyed by a formula
 
 

@@ -111,7 +111,7 @@ class ExcelFormula:
             return self._spelled(self.cells[node.id], TRUE_WORDS)
         if isinstance(node, n.Compare):
             return self._compare(node)
-        raise Untranslatable(f"{type(node).__name__.lower()} in a true/false position")
+        raise Untranslatable(_what(node))
 
     def _spelled(self, cell: str, words: set[str]) -> str:
         """A yes/no cell holding one of ``words`` (in any capitals, spaces around ignored);
@@ -137,7 +137,7 @@ class ExcelFormula:
             matches = _any([f"EXACT(TRIM({cell}),{_string(v)})" for v in admitted])
             return matches if relevant == "TRUE" else _all([relevant, matches])
         if not isinstance(left, n.Name):
-            raise Untranslatable(f"{type(left).__name__.lower()} compared")
+            raise Untranslatable(_what(left))
         cell = self.cells[left.id]
         if isinstance(t, EnumT):
             admitted = _admitted(t, op, [str(v) for v in values])
@@ -166,6 +166,17 @@ class ExcelFormula:
             hit = f"EXACT(TRIM({cell}),{_string(str(values[0]))})"
             return _all([f'{cell}<>""', hit if op == "==" else f"NOT({hit})"])
         raise Untranslatable(f"a comparison of {t}")
+
+
+def _what(node: n.Node) -> str:
+    """What a condition uses that Excel is not given, in words for the question's note."""
+    if isinstance(node, n.Arith | n.Neg):
+        return "arithmetic"
+    if isinstance(node, n.Call):
+        return f"the function {node.func}()"
+    if isinstance(node, n.Aggregate):
+        return f"{node.func}() over a selection"
+    return "a value Excel cannot be given"
 
 
 def _number(value: object) -> str:

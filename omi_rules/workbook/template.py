@@ -89,6 +89,12 @@ class _Template:
         self.columns = plan(self.model)
         self.index = {c.id: i for i, c in enumerate(self.columns)}
         self.view = build_view(self.model)
+        self.question_views = {
+            q.id: q
+            for section in self.view.sections
+            for criterion in section.case_criteria
+            for q in criterion.questions
+        }
         self.book = Book()
         self.first = layout.HEADER_ROWS  # 0-based: the first case row
         self.last = layout.HEADER_ROWS + rows - 1
@@ -209,12 +215,8 @@ class _Template:
         return found
 
     def _question_view(self, qid: str) -> QuestionView:
-        for section in self.view.sections:
-            for criterion in section.case_criteria:
-                for q in criterion.questions:
-                    if q.id == qid:
-                        return q
-        raise KeyError(qid)
+        """The handbook's view of a question: its relevance and role in words."""
+        return self.question_views[qid]
 
     def _validate(self, sheet: Sheet, col: int, column: Column) -> None:
         """The column's data validation over the case rows: exactly what the reader accepts."""
