@@ -28,7 +28,7 @@ META_SHEET = "omi-rules"
 KIND = "omi-rules data-collection workbook"
 """The value of ``kind`` in the hidden sheet: how the reader recognises a template."""
 LAYOUT = 1
-"""The version of this layout; a reader refuses to guess at a later one it does not know."""
+"""The version of this layout, recorded so that a later layout can be told apart from this one."""
 HEADER_ROWS = 4
 """Rows above the cases: section, criterion, question text, and the column ids."""
 ID_ROW = 4

@@ -48,8 +48,7 @@ from omi_rules.workbook.columns import Column, plan, spans
 from omi_rules.workbook.formulas import ExcelFormula, Untranslatable
 
 DEFAULT_ROWS = 500
-"""Rows made ready for cases (validations and greying): more than any OMI sample."""
-MAX_ROWS = 100_000
+"""Rows made ready for cases (validations and greying): more than any OMI sample (``--rows``)."""
 BOOL_CHOICES = ("yes", "no")
 """A yes/no field's drop-down. Words, not TRUE/FALSE: Excel turns a typed TRUE into a logical
 value, which a list validation of texts would then refuse."""
