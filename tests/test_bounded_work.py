@@ -132,7 +132,6 @@ def test_work_grows_linearly_with_the_input(shape: str, tmp_path: Path) -> None:
     assert ratio <= GROWTH * large / small / 4, f"{shape}: {large} took {ratio:.1f}x the time of {small}"
 
 
-
 def test_a_report_read_only_in_part_ends_quietly(tmp_path: Path) -> None:
     """``omi-rules check ... --all | head -1``: the reader stops reading early; omi-rules used
     to report an internal error (exit 3) from the broken pipe."""

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omi_rules.casedata.workbook import WorkbookOrigin
 from omi_rules.diagnostics import Diagnostic, Position
+from omi_rules.yamlio.reader import SourceMap
 
 
 @dataclass
@@ -32,6 +34,11 @@ class RawTable:
     cells that get a diagnostic (a Position per cell was most of the memory of a large file)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Problems found while reading (ragged rows, malformed cells, ...)."""
+    origin: WorkbookOrigin | None = None
+    """The ruleset a data-collection workbook (``omi-rules template``) was made for."""
+    judgements: tuple[Any, SourceMap] | None = None
+    """The judgements filled in on such a workbook's judgements sheet (a judgements document
+    and where each value is), read when no judgements file is given."""
 
     def cell_position(self, row: int, column: int) -> Position:
         """Position of a cell: its own if the reader gave one, else on its row's line at its

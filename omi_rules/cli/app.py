@@ -19,7 +19,20 @@ from typing import Any
 import click
 
 from omi_rules import __version__
-from omi_rules.cli.commands import check, diff, docs, edit, explain, impact, plugins, resolve, schema, score, test
+from omi_rules.cli.commands import (
+    check,
+    diff,
+    docs,
+    edit,
+    explain,
+    impact,
+    plugins,
+    resolve,
+    schema,
+    score,
+    template,
+    test,
+)
 from omi_rules.plugins.manager import PluginFailure
 
 EXIT_INTERNAL = 3
@@ -100,5 +113,6 @@ main.add_command(diff.diff)
 main.add_command(impact.impact)
 main.add_command(plugins.plugins)
 main.add_command(schema.schema)
+main.add_command(template.template_command)
 main.add_command(edit.get_command)
 main.add_command(edit.set_command)

@@ -61,13 +61,16 @@ def text_lines(path: Path) -> list[str]:
         return []
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a command's output to ``--output`` atomically, or print it.
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Write a command's output to ``--output`` atomically, or print it (text only: a binary
+    output such as a workbook needs ``--output``, which its command requires).
 
     The import is deferred because ``report.output`` pulls in jinja2 and the result model,
     which commands that fail early (or only print) should not pay for at start-up.
     """
     if output is None:
+        if isinstance(text, bytes):
+            raise click.UsageError("this output is a workbook: give --output FILE.xlsx")
         click.echo(text, nl=False)
         return
     from omi_rules.report.output import write_atomic

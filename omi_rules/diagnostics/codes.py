@@ -109,6 +109,7 @@ CODES: dict[str, Code] = {
         Code("D011", "missing-case-id"),
         Code("D012", "malformed-data"),
         Code("D013", "sample-requirement", _W),
+        Code("D014", "workbook-version", _W),
         # -- section 4 judgements
         Code("J001", "unknown-criterion"),
         Code("J002", "unknown-specific-criterion"),

@@ -20,6 +20,7 @@ from omi_rules.casedata.judgements import Judgements, check_judgements, read_jud
 from omi_rules.casedata.readers import read_table
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
+from omi_rules.casedata.workbook import origin_findings
 from omi_rules.checks import check_ruleset
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
@@ -129,6 +130,10 @@ def prepare(
             report.add(exc.diagnostic)
             report.unreadable = True
             return out
+    if table.origin is not None:  # a data-collection workbook: made for this ruleset version?
+        report.extend(origin_findings(table.origin, model.id, model.version, compiled.sha256))
+    if judgements is None and judgements_data is None:  # judgements filled in on the workbook
+        judgements_data = table.judgements
     sample, problems = read_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:

@@ -24,10 +24,11 @@ from omi_rules.diagnostics import formats
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown", "html"]),
+    type=click.Choice(["table", "json", "markdown", "html", "xlsx"]),
     default="table",
     show_default=True,
-    help="table: terminal tables; json: the full result; markdown; html: one self-contained page.",
+    help="table: terminal tables; json: the full result; markdown; html: one self-contained page; "
+    "xlsx: a workbook, one sheet per table (needs --output).",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option(
@@ -63,6 +64,8 @@ def score(
 
     if cases is None and judgements is None:
         raise click.UsageError("give CASES, or --judgements with the ratings to roll up (or both)")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if as_of is not None:
         ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
@@ -101,6 +104,11 @@ def score(
 
         assert scored.compiled is not None
         text = render_html(result, scored.compiled.model, extra)
+    elif fmt == "xlsx":
+        from omi_rules.workbook.results import result_workbook
+
+        common.emit(result_workbook(result, scored.compiled.model.rounding, extra), output)
+        sys.exit(0)
     else:
         on_terminal = output is None and sys.stdout.isatty()
         width = max(80, shutil.get_terminal_size((110, 24)).columns) if on_terminal else 110
