@@ -17,7 +17,7 @@ import click
 from omi_rules.diagnostics import Diagnostic, Report, caps, counted, formats, tally
 from omi_rules.plugins.manager import load_plugins
 
-__all__ = ["all_findings", "emit", "load_plugins", "print_diagnostics", "shown", "text_lines"]
+__all__ = ["all_findings", "emit", "load_plugins", "no_cache", "print_diagnostics", "shown", "text_lines"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -39,6 +39,26 @@ def all_findings(command: _F) -> _F:
         callback=_lift_caps,
         help=f"Show every finding (by default the first {caps.SHOWN_PER_CODE} of each code in each file, then a "
         "count), and validate a file however many schema findings it has.",
+    )(command)
+
+
+def _skip_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        from omi_rules.engine import cache
+
+        cache.disable(True)
+        ctx.call_on_close(lambda: cache.disable(False))
+
+
+def no_cache(command: _F) -> _F:
+    """The ``--no-cache`` option: load and check the ruleset even if a checked copy is cached
+    (``omi_rules.engine.cache``)."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=_skip_cache,
+        help="Load and check the ruleset afresh, not from the cache of checked rulesets.",
     )(command)
 
 

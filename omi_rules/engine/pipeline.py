@@ -21,12 +21,12 @@ from omi_rules.casedata.readers import read_table
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.casedata.workbook import origin_findings
-from omi_rules.checks import check_ruleset
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
 from omi_rules.conditions.vector import VectorData, evaluate
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report, caps
 from omi_rules.diagnostics.codes import make
+from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
@@ -102,7 +102,7 @@ def prepare(
     report = Report()
     out = Scored(report)
     if compiled is None:
-        loaded = check_ruleset(ruleset, report, registry)
+        loaded = cache.checked_ruleset(ruleset, report, registry)
         out.files.update(loaded.files)
         if loaded.model is None or report.errors or report.unreadable:
             return out

@@ -69,6 +69,8 @@ class LoadedRuleset:
     data_map: SourceMap | None = None
     """Positions of ``data`` as merged, before anything was dropped: ``source_map`` is that of
     the document the model was built from, whose list indices differ once an item is dropped."""
+    cached: bool = False
+    """True when this came from the cache of checked rulesets (``omi_rules.engine.cache``)."""
 
     @property
     def complete(self) -> bool:

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from omi_rules.checks import check_ruleset
 from omi_rules.cli import common
 from omi_rules.diagnostics import Report
+from omi_rules.engine import cache
 
 
 @click.command()
@@ -41,6 +41,7 @@ from omi_rules.diagnostics import Report
     "or when anything moves.",
 )
 @common.all_findings
+@common.no_cache
 def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
     """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
     decision that moves, per inspection, with the questions that explain it."""
@@ -51,7 +52,7 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     report = Report()
     registry = common.load_plugins()
-    loaded = [check_ruleset(path, report, registry) for path in (old, new)]
+    loaded = [cache.checked_ruleset(path, report, registry) for path in (old, new)]
     if report.errors or report.unreadable or any(item.model is None for item in loaded):
         common.print_diagnostics(report, {k: v for item in loaded for k, v in item.files.items()})
         sys.exit(report.exit_code() or 1)

@@ -42,6 +42,7 @@ from omi_rules.diagnostics import formats
     help="RULESET is a folder of versions: use the one in force on this date (YYYY-MM-DD).",
 )
 @common.all_findings
+@common.no_cache
 def score(
     ruleset: Path,
     cases: Path | None,
