@@ -107,10 +107,6 @@ class Report:
         """Diagnostics in file/line/column order, duplicates removed."""
         return sorted(self.unique(), key=Diagnostic.sort_key)
 
-    def tally(self) -> tuple[int, int]:
-        """(errors, warnings): every finding, those an ``L001`` sums up included."""
-        return tally(self.unique())
-
     def exit_code(self, strict: bool = False) -> int:
         """0 clean, 1 findings, 2 unreadable input (BRIEF section 6)."""
         if self.unreadable:
