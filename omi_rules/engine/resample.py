@@ -121,6 +121,16 @@ class Replicated:
     threads: dict[str, Floats]
     headlines: dict[str, Floats]
 
+    def all(self) -> dict[str, dict[str, Floats]]:
+        """Every kind of figure by its field name."""
+        return {
+            "questions": self.questions,
+            "criteria": self.criteria,
+            "sections": self.sections,
+            "threads": self.threads,
+            "headlines": self.headlines,
+        }
+
 
 def _call_each(rows: Floats, rule: Callable[[list[Fraction]], object]) -> Floats:
     """A plugin's rule on each resample, with the judged proportions as exact fractions."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+from numpy.typing import NDArray
 
 from omi_rules.casedata.judgements import GivenRating
 from omi_rules.engine.analytic import (
@@ -87,12 +88,42 @@ def _round(value: float | None) -> float | None:
 
 def percentile_interval(values: Floats, confidence: float) -> tuple[float | None, float | None]:
     """The central ``confidence`` share of the resampled values that had a figure."""
-    present = values[~np.isnan(values)]
-    if present.size == 0:
-        return None, None
+    low, high = percentile_intervals(values[:, None], confidence)
+    return low[0], high[0]
+
+
+def percentile_intervals(table: Floats, confidence: float) -> tuple[list[float | None], list[float | None]]:
+    """``percentile_interval`` of every column of ``table`` at once (linear interpolation
+    between order statistics, as numpy's default quantile), NaN resamples left out.
+
+    Columns without NaN (most) need only the four order statistics around the two limits
+    (``np.partition``); the others are sorted."""
+    size, width = table.shape
     tail = (1 - confidence) / 2
-    low, high = np.quantile(present, [tail, 1 - tail])
-    return float(low), float(high)
+    lows: list[float | None] = [None] * width
+    highs: list[float | None] = [None] * width
+    missing = np.isnan(table).any(axis=0)
+    groups = [(np.flatnonzero(~missing), True), (np.flatnonzero(missing), False)]
+    for columns, full in groups:
+        if columns.size == 0:
+            continue
+        part = table[:, columns]
+        present = np.full(columns.size, size) if full else (~np.isnan(part)).sum(axis=0)
+        last = np.maximum(present - 1, 0)
+        ranks = [(q * last, np.floor(q * last).astype(int)) for q in (tail, 1 - tail)]
+        if full:
+            kth = sorted({int(k) for _, below in ranks for k in (below[0], min(below[0] + 1, size - 1))})
+            ordered = np.partition(part, kth, axis=0)
+        else:
+            ordered = np.sort(part, axis=0)  # NaN sorts last
+        index = np.arange(columns.size)
+        for (position, below), target in zip(ranks, (lows, highs), strict=True):
+            above = np.minimum(below + 1, last)
+            fraction = position - below
+            value = ordered[below, index] * (1 - fraction) + ordered[above, index] * fraction
+            for column, v, n in zip(columns, value, present, strict=True):
+                target[int(column)] = float(v) if n else None
+    return lows, highs
 
 
 def on_basis(values: Floats, basis: str, rounding: Rounding) -> Floats:
@@ -108,31 +139,54 @@ def on_basis(values: Floats, basis: str, rounding: Rounding) -> Floats:
     return np.asarray(out / scale, dtype=np.float64)
 
 
-def band_of_each(values: Floats, band_set: BandSet, rounding: Rounding, registry: Registry) -> list[str | None]:
-    """The band id of each value (None for no figure), by the band set's own grade rule,
-    called once per distinct value on its basis."""
+def band_codes(
+    values: Floats, band_set: BandSet, rounding: Rounding, registry: Registry
+) -> tuple[NDArray[np.int64], list[str | None]]:
+    """The band of each value as a code into the returned names (-1: no figure), by the band
+    set's own grade rule, called once per distinct value on its basis."""
     compared = on_basis(values, band_set.basis, rounding)
-    out: list[str | None] = [None] * len(values)
+    codes = np.full(len(values), -1, dtype=np.int64)
     present = ~np.isnan(compared)
     if not present.any():
-        return out
+        return codes, []
     distinct, inverse = np.unique(compared[present], return_inverse=True)
     plain = band_set.model_copy(update={"basis": "exact"})  # the values are on its basis already
     names: list[str | None] = []
     for value in distinct:
         band = band_for(Fraction(repr(float(value))), plain, rounding, registry)
         names.append(band.id if band else None)
-    for index, k in zip(np.flatnonzero(present), inverse, strict=True):
-        out[int(index)] = names[int(k)]
-    return out
+    codes[present] = inverse
+    none = [i for i, n in enumerate(names) if n is None]
+    if none:
+        codes[np.isin(codes, none)] = -1
+    return codes, names
+
+
+def band_of_each(values: Floats, band_set: BandSet, rounding: Rounding, registry: Registry) -> list[str | None]:
+    """The band id of each value (None for no figure)."""
+    codes, names = band_codes(values, band_set, rounding, registry)
+    return [None if c < 0 else names[c] for c in codes.tolist()]
+
+
+def _shares_of_codes(labels: Mapping[str, str], codes: NDArray[np.int64], names: list[str | None]) -> list[Share]:
+    counts: dict[str, int] = {}
+    found = np.bincount(codes + 1, minlength=len(names) + 1)
+    for code, n in enumerate(found.tolist()):
+        if n:
+            key = "none" if code == 0 or names[code - 1] is None else str(names[code - 1])
+            counts[key] = counts.get(key, 0) + n
+    return _ordered_shares(labels, counts, len(codes))
 
 
 def _shares(labels: Mapping[str, str], names: list[str | None]) -> list[Share]:
-    total = len(names)
     counts: dict[str, int] = {}
     for name in names:
         key = "none" if name is None else name
         counts[key] = counts.get(key, 0) + 1
+    return _ordered_shares(labels, counts, len(names))
+
+
+def _ordered_shares(labels: Mapping[str, str], counts: dict[str, int], total: int) -> list[Share]:
     order = [*labels, "none"]
     return [
         Share(
@@ -166,7 +220,7 @@ def band_stability(
 ) -> Stability:
     """The share of resamples in each band, and whether the interval crosses a band limit."""
     labels = {b.id: b.label for b in band_set.bands}
-    names = band_of_each(values, band_set, rounding, registry)
+    codes, names = band_codes(values, band_set, rounding, registry)
     crossed: list[str] = []
     low, high = interval
     if low is not None and high is not None:
@@ -175,7 +229,7 @@ def band_stability(
         crossed = [b for b in inside if b != published]
     return Stability(
         published=published,
-        shares=_shares(labels, names),
+        shares=_shares_of_codes(labels, codes, names),
         firm=not crossed,
         flag=flag_text(published, labels, crossed),
     )
@@ -221,13 +275,13 @@ class Inputs:
 
 def _figure(
     values: Floats,
+    interval: tuple[float | None, float | None],
     estimate: float | None,
-    settings: Settings,
     linearised: float | None = None,
     wilson_interval: tuple[float, float] | None = None,
     stability: Stability | None = None,
 ) -> FigureUncertainty:
-    low, high = percentile_interval(values, settings.confidence)
+    low, high = interval
     lin = None
     if linearised is not None and estimate is not None and math.isfinite(linearised):
         lin = Interval(
@@ -260,6 +314,11 @@ def assess(
     correction = settings.correction(matrices.size)
     weights = bootstrap_weights(matrices.size, settings.replicates, settings.seed, correction)
     rep = replicate_scores(compiled, matrices, weights)
+    names = [(kind, k) for kind, figures in rep.all().items() for k in figures]
+    lows, highs = percentile_intervals(
+        np.column_stack([getattr(rep, kind)[k] for kind, k in names]), settings.confidence
+    )
+    intervals = {name: (low, high) for name, low, high in zip(names, lows, highs, strict=True)}
     influence, proportions = question_influence(matrices)
     coefficients = linear_coefficients(compiled, proportions, matrices.column)
     scores = inputs.scores
@@ -272,8 +331,8 @@ def assess(
             )
             questions[q.id] = _figure(
                 rep.questions[q.id],
+                intervals["questions", q.id],
                 _float(q.proportion),
-                settings,
                 half if q.counts.judged else None,
                 wilson(q.counts.sufficient, q.counts.judged, settings.confidence, correction),
             )
@@ -288,7 +347,7 @@ def assess(
                 section_coefficients.setdefault(section.id, []).append(c)
             half = None if c is None else linearised_half_width(influence, c, settings.confidence, correction)
             band_set = compiled.criterion_bands(section, crit)
-            interval = percentile_interval(rep.criteria[crit.id], settings.confidence)
+            interval = intervals["criteria", crit.id]
             stability = (
                 None
                 if band_set is None
@@ -301,7 +360,7 @@ def assess(
                     registry,
                 )
             )
-            criteria[crit.id] = _figure(rep.criteria[crit.id], _float(result.score), settings, half, None, stability)
+            criteria[crit.id] = _figure(rep.criteria[crit.id], interval, _float(result.score), half, None, stability)
 
     sections: dict[str, FigureUncertainty] = {}
     for section in compiled.case_sections:
@@ -314,7 +373,7 @@ def assess(
             else None
         )
         sections[section.id] = _figure(
-            rep.sections[section.id], _float(scores.sections[section.id].score), settings, half
+            rep.sections[section.id], intervals["sections", section.id], _float(scores.sections[section.id].score), half
         )
 
     threads: dict[str, FigureUncertainty] = {}
@@ -326,7 +385,7 @@ def assess(
             for qid in t.questions:
                 c[matrices.column[qid]] = 1 / len(t.questions)
             half = linearised_half_width(influence, c, settings.confidence, correction)
-        interval = percentile_interval(rep.threads[thread.id], settings.confidence)
+        interval = intervals["threads", thread.id]
         band_set = compiled.band_sets.get(thread.bands or "")
         stability = (
             None
@@ -335,7 +394,7 @@ def assess(
                 rep.threads[thread.id], interval, t.band.id if t.band else None, band_set, rounding, registry
             )
         )
-        threads[thread.id] = _figure(rep.threads[thread.id], _float(t.score), settings, half, None, stability)
+        threads[thread.id] = _figure(rep.threads[thread.id], interval, _float(t.score), half, None, stability)
 
     headlines: dict[str, FigureUncertainty] = {}
     for hid, (counted, well) in matrices.headlines.items():
@@ -344,8 +403,8 @@ def assess(
         half = linearised_half_width(u[:, None], np.ones(1), settings.confidence, correction) if h.cases else None
         headlines[hid] = _figure(
             rep.headlines[hid],
+            intervals["headlines", hid],
             _float(h.score),
-            settings,
             half,
             wilson(h.well_enough, h.cases, settings.confidence, correction),
         )
@@ -405,6 +464,7 @@ def _outcomes(
         if cid in compiled.rated
     }
     rounded_basis = all(d.basis == "rounded" for d in model.decisions)
+    read = {call for conditions in compiled.decisions.values() for c in conditions if c is not None for call in c.calls}
     keys: list[tuple[str, str]] = []
     columns: list[Floats] = []
     for kind, values in (
@@ -414,8 +474,9 @@ def _outcomes(
         ("headline", rep.headlines),
     ):
         for k, v in values.items():
-            keys.append((kind, k))
-            columns.append(on_basis(v, "rounded", rounding) if rounded_basis else v)
+            if (kind, k) in read:  # only what a decision reads decides it
+                keys.append((kind, k))
+                columns.append(on_basis(v, "rounded", rounding) if rounded_basis else v)
     size = len(next(iter(rep.criteria.values()))) if rep.criteria else 0
     table = np.column_stack(columns) if columns else np.zeros((size, 0))
     table = np.where(np.isnan(table), -1.0, table)
