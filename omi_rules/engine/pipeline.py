@@ -30,8 +30,8 @@ from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
-from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.resample import sample_matrices
+from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
 from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
 from omi_rules.engine.uncertainty import Settings as UncertaintySettings

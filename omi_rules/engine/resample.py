@@ -63,7 +63,8 @@ def sample_matrices(
         judged[:, j] = cq.judged_lut[codes]
         sufficient[:, j] = cq.sufficient_lut[codes]
     chosen = {
-        hid: (counted[mask].astype(float), well[mask].astype(float)) for hid, (counted, well) in (headlines or {}).items()
+        hid: (counted[mask].astype(float), well[mask].astype(float))
+        for hid, (counted, well) in (headlines or {}).items()
     }
     return SampleMatrices(judged, sufficient, {qid: j for j, qid in enumerate(ids)}, chosen)
 

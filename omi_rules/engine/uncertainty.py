@@ -201,7 +201,7 @@ def _ordered_shares(labels: Mapping[str, str], counts: dict[str, int], total: in
 
 
 def flag_text(published: str | None, labels: Mapping[str, str], others: list[str]) -> str | None:
-    """"Good, but not distinguishable from Priority for improvement at this sample size"."""
+    """ "Good, but not distinguishable from Priority for improvement at this sample size"."""
     if not others:
         return None
     named = " or ".join(labels.get(o, o) for o in others)
@@ -326,7 +326,7 @@ def assess(
     questions: dict[str, FigureUncertainty] = {}
     for criterion in scores.criteria.values():
         for q in criterion.questions:
-            half = linearised_half_width(
+            half: float | None = linearised_half_width(
                 influence[:, [matrices.column[q.id]]], np.ones(1), settings.confidence, correction
             )
             questions[q.id] = _figure(
@@ -368,7 +368,7 @@ def assess(
         scored = [c for c in section.criteria if scores.criteria[c.id].score is not None]
         linear = bool(parts) and len(parts) == len(scored)
         half = (
-            linearised_half_width(influence, sum(parts) / len(parts), settings.confidence, correction)
+            linearised_half_width(influence, np.mean(parts, axis=0), settings.confidence, correction)
             if linear
             else None
         )
@@ -459,7 +459,7 @@ def _outcomes(
         for crit in section.criteria:
             bands_of[crit.id] = compiled.criterion_bands(section, crit)
     band_names = {
-        cid: band_of_each(rep.criteria[cid], bs, rounding, registry) if bs is not None else [None] * len(rep.criteria[cid])
+        cid: [None] * len(rep.criteria[cid]) if bs is None else band_of_each(rep.criteria[cid], bs, rounding, registry)
         for cid, bs in bands_of.items()
         if cid in compiled.rated
     }
