@@ -8,14 +8,19 @@ arguments, call the stage that does the work, and render.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from omi_rules.diagnostics import Report, formats
 from omi_rules.plugins.manager import load_plugins
 
-__all__ = ["emit", "load_plugins", "print_diagnostics", "text_lines"]
+if TYPE_CHECKING:  # the engine is imported only by the commands that score
+    from omi_rules.engine.precision import Options
+
+__all__ = ["emit", "load_plugins", "precision", "precision_options", "print_diagnostics", "text_lines"]
 
 
 def text_lines(path: Path) -> list[str]:
@@ -59,3 +64,52 @@ def print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
             f"{'s' * (len(diagnostics) - errors != 1)}",
             err=True,
         )
+
+
+def precision_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of how sure a figure is, shared by score and explain."""
+    options = [
+        click.option(
+            "--uncertainty",
+            is_flag=True,
+            help="Show each figure's interval, its band in resamples of the cases, and which conclusions a "
+            "resample could change (always in --format json).",
+        ),
+        click.option(
+            "--confidence", type=float, help="Confidence of the intervals (default: the ruleset's, else 0.95)."
+        ),
+        click.option("--replicates", type=int, help="Bootstrap resamples (default 2000)."),
+        click.option("--seed", type=int, help="Seed of the resampling (default 20080901): same seed, same intervals."),
+        click.option(
+            "--caseload", type=int, help="Cases the sample was drawn from: applies the finite-population correction."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def precision(
+    wanted: bool,
+    confidence: float | None,
+    replicates: int | None,
+    seed: int | None,
+    caseload: int | None,
+    json_errors: bool = False,
+    margin: float | None = None,
+) -> Options | None:
+    """The precision options, checked: a bad value is reported (U001) and ends the command
+    with exit 2; None when no uncertainty is wanted."""
+    from omi_rules.engine.precision import Options, check_options
+
+    options = Options(confidence, replicates, seed, caseload, margin)
+    problems = check_options(options)
+    if problems:
+        report = Report()
+        report.extend(problems)
+        if json_errors:
+            click.echo(formats.as_json(report.sorted(), 1))
+        else:
+            print_diagnostics(report, {})
+        sys.exit(2)
+    return options if wanted else None

@@ -6,7 +6,8 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
-judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``).
+judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``),
+``U`` how sure a score is: intervals (``score --uncertainty``) and sample planning (``plan``).
 """
 
 from __future__ import annotations
@@ -126,6 +127,11 @@ CODES: dict[str, Code] = {
         Code("E004", "not-editable-here"),
         Code("E005", "layout-rewritten", _W),
         Code("E006", "cannot-save", unreadable=True),
+        # -- how sure a score is (score --uncertainty, plan)
+        Code("U001", "invalid-precision-option", unreadable=True),
+        Code("U002", "caseload-below-sample"),
+        Code("U003", "no-past-judgements", _W),
+        Code("U004", "margin-beyond-caseload", _W),
     ]
 }
 

@@ -28,6 +28,8 @@ from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
+from omi_rules.engine.precision import Options as PrecisionOptions
+from omi_rules.engine.precision import caseload_problem, settings_for
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.resample import sample_matrices
@@ -356,12 +358,13 @@ def score(
     allow_missing_questions: bool = False,
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
-    uncertainty: UncertaintySettings | None = None,
+    uncertainty: PrecisionOptions | None = None,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it.
 
-    With ``uncertainty`` settings the result also says how sure its figures are (intervals
-    and band stability, ``engine.uncertainty``); without them nothing is resampled.
+    With ``uncertainty`` options (checked by ``precision.check_options``) the result also says
+    how sure its figures are (intervals and band stability, ``engine.uncertainty``); without
+    them nothing is resampled.
 
     Without ``cases`` (and no inline ``table``) nothing is scored from cases: the ratings come
     from the judgements file, and every rating an overall rating or decision needs must be
@@ -394,6 +397,11 @@ def score(
         if mask is None:
             return out
     out.mask = mask
+    if uncertainty is not None and mask is not None:
+        problem = caseload_problem(uncertainty.caseload, int(mask.sum()), str(cases))
+        if problem is not None:
+            report.add(problem)
+            return out
     outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
     for unrated in outcome.unrated:
         report.add(_unrated_error(unrated, judgements or ruleset, replay))
@@ -453,7 +461,9 @@ def score(
             )
             for d in report.sorted()
         ],
-        uncertainty=sample_uncertainty(compiled, sample, evaluation, mask, outcome, out.judgements, uncertainty)
+        uncertainty=sample_uncertainty(
+            compiled, sample, evaluation, mask, outcome, out.judgements, settings_for(model, uncertainty)
+        )
         if uncertainty is not None and sample is not None and evaluation is not None and mask is not None
         else None,
     )

@@ -231,6 +231,7 @@ def band_stability(
         published=published,
         shares=_shares_of_codes(labels, codes, names),
         firm=not crossed,
+        reaches=crossed,
         flag=flag_text(published, labels, crossed),
     )
 
@@ -254,6 +255,7 @@ def outcome_stability(published: str | None, labels: Mapping[str, str], names: l
         published=published,
         shares=_shares(labels, names),
         firm=not others and all(n == published for n in names),
+        reaches=others,
         flag=flag_text(published, labels, others),
     )
 

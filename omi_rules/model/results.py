@@ -254,6 +254,8 @@ class Stability(_Model):
     """Every band with at least one resample, in the band set's order (`none` last)."""
     firm: bool
     """True when the interval lies inside one band (for outcomes: every resample agrees)."""
+    reaches: list[str]
+    """The other bands (or outcomes) the interval reaches (for outcomes: any resample gave)."""
     flag: str | None
     """When not firm: e.g. "Good, but not distinguishable from Priority for improvement at
     this sample size"."""
