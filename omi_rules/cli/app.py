@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from omi_rules import __version__
-from omi_rules.cli.commands import check, diff, docs, edit, explain, impact, plugins, resolve, schema, score, test
+from omi_rules.cli.commands import check, diff, docs, edit, explain, impact, plan, plugins, resolve, schema, score, test
 from omi_rules.plugins.manager import PluginFailure
 
 EXIT_INTERNAL = 3
@@ -83,6 +83,7 @@ main.add_command(test.test_command)
 main.add_command(resolve.resolve)
 main.add_command(diff.diff)
 main.add_command(impact.impact)
+main.add_command(plan.plan_command)
 main.add_command(plugins.plugins)
 main.add_command(schema.schema)
 main.add_command(edit.get_command)
