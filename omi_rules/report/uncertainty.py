@@ -127,3 +127,37 @@ def closing_note(u: Uncertainty) -> list[str]:
     for name, stability in outcomes:
         out.append(f"{name}: '{stability.published}' on the sample; on the resamples: {shares_text(stability)}.")
     return out
+
+
+def explain_text(result: Result, target: str) -> str:
+    """How sure the figure ``target`` (a question, criterion, section, thread, headline,
+    rating, overall rating or decision id) is, for ``explain --uncertainty``; empty when the
+    result has no uncertainty or the target has no sampled figure."""
+    u = result.uncertainty
+    if u is None:
+        return ""
+    level = percent(u.confidence)
+    for figures in (u.criteria, u.questions, u.sections, u.threads, u.headlines):
+        figure = figures.get(target)
+        if figure is None:
+            continue
+        lines = [f"How sure ({level}, {u.replicates} resamples of the {result.cases} cases, seed {u.seed}):"]
+        lines.append(f"  bootstrap interval: {interval_text(figure)}")
+        for analytic in (figure.linearised, figure.wilson):
+            if analytic is not None and analytic.low is not None and analytic.high is not None:
+                lines.append(f"  {analytic.method} interval: {analytic.low:.1f}-{analytic.high:.1f}")
+        if figure.defined < 1:
+            lines.append(f"  resamples with a figure: {percent(figure.defined)} (the others judged no relevant case)")
+        if figure.stability is not None:
+            lines.append(f"  resamples in each band: {shares_text(figure.stability)}")
+            lines.append(f"  {figure.stability.flag or 'firm: the interval stays in one band'}")
+        return "\n".join(lines) + "\n"
+    for kind, outcomes in (("rating", u.ratings), ("overall rating", u.overall_ratings), ("decision", u.decisions)):
+        outcome = outcomes.get(target)
+        if outcome is not None:
+            s = outcome.stability
+            return (
+                f"How sure ({u.replicates} resamples of the cases): this {kind} on the resamples: "
+                f"{shares_text(s)}\n  {s.flag or 'firm: every resample gives the same'}\n"
+            )
+    return ""
