@@ -33,6 +33,9 @@ from omi_rules.engine.resample import SampleMatrices, bootstrap_weights, replica
 from omi_rules.engine.uncertainty import DEFAULT_SEED
 
 PLAN_REPLICATES = 2000
+NEARLY_ALL = 0.9
+"""A plan that needs more than this share of the caseload is reported (U004): sampling then
+saves little over reading every case."""
 WORST_CASE = 50.0
 """The proportion (percent) with the largest variance, assumed when nothing is known."""
 
@@ -168,11 +171,11 @@ def build_plan(
             if sd is None:
                 sd = assumed_sd(relevance)
             needed = cases_needed(sd, margin, z, caseload)
-            if caseload is not None and margin_at(sd, caseload - 1, z, caseload) > margin and needed == caseload:
+            if caseload is not None and needed is not None and needed > NEARLY_ALL * caseload:
                 report.add(
                     make(
                         "U004",
-                        f"criterion {criterion.id}: ±{margin:g} points at {confidence:g} needs nearly all "
+                        f"criterion {criterion.id}: ±{margin:g} points at {confidence:g} needs {needed} of the "
                         f"{caseload} cases of the caseload",
                         Position("--margin", 1, len("--margin") + 2),
                         hint="read every case, or accept a wider margin for this criterion",
