@@ -208,7 +208,8 @@ def replicate_scores(compiled: CompiledRuleset, matrices: SampleMatrices, weight
                 proportions[:, [col[q.id] for q in scored]],
                 [q.weight or 1.0 for q in scored],
             )
-        sections[section.id] = nanmean(np.column_stack([criteria[c.id] for c in section.criteria]))
+        parts = [criteria[c.id] for c in section.criteria]
+        sections[section.id] = nanmean(np.column_stack(parts)) if parts else np.full(weights.shape[0], np.nan)
     threads: dict[str, Floats] = {}
     for thread in compiled.threads:
         chosen = proportions[:, [col[q] for q in compiled.thread_questions[thread.id]]]

@@ -317,9 +317,9 @@ def assess(
     weights = bootstrap_weights(matrices.size, settings.replicates, settings.seed, correction)
     rep = replicate_scores(compiled, matrices, weights)
     names = [(kind, k) for kind, figures in rep.all().items() for k in figures]
-    lows, highs = percentile_intervals(
-        np.column_stack([getattr(rep, kind)[k] for kind, k in names]), settings.confidence
-    )
+    # (a ruleset of plugin sections only has no figure to resample)
+    table = np.column_stack([getattr(rep, kind)[k] for kind, k in names]) if names else np.zeros((weights.shape[0], 0))
+    lows, highs = percentile_intervals(table, settings.confidence)
     intervals = {name: (low, high) for name, low, high in zip(names, lows, highs, strict=True)}
     influence, proportions = question_influence(matrices)
     coefficients = linear_coefficients(compiled, proportions, matrices.column)
