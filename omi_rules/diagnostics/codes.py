@@ -7,6 +7,7 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
 judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``),
+``L`` the limits on the work one run does (``omi_rules.diagnostics.caps``),
 ``U`` how sure a score is: intervals (``score --uncertainty``) and sample planning (``plan``).
 """
 
@@ -109,6 +110,7 @@ CODES: dict[str, Code] = {
         Code("D011", "missing-case-id"),
         Code("D012", "malformed-data"),
         Code("D013", "sample-requirement", _W),
+        Code("D014", "workbook-version", _W),
         # -- section 4 judgements
         Code("J001", "unknown-criterion"),
         Code("J002", "unknown-specific-criterion"),
@@ -127,6 +129,9 @@ CODES: dict[str, Code] = {
         Code("E004", "not-editable-here"),
         Code("E005", "layout-rewritten", _W),
         Code("E006", "cannot-save", unreadable=True),
+        # -- limits on the work of one run (omi_rules.diagnostics.caps)
+        Code("L001", "more-findings"),
+        Code("L002", "validation-stopped"),
         # -- how sure a score is (score --uncertainty, plan)
         Code("U001", "invalid-precision-option", unreadable=True),
         Code("U002", "caseload-below-sample"),

@@ -19,6 +19,8 @@ from omi_rules.cli import common
 @click.option("--cases", "show_cases", is_flag=True, help="List the cases behind each count.")
 @click.option("--case", "case_id", help="Show why each question was or was not relevant to this case.")
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
+@common.all_findings
+@common.no_cache
 @common.precision_options
 def explain(
     ruleset: Path,
