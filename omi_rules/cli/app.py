@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "explain": ("explain", "explain", "Explain how a number was made"),
     "get": ("edit", "get_command", "Print the value at PATH of a ruleset"),
     "impact": ("impact", "impact", "Re-score inspections under OLD and NEW"),
+    "plan": ("plan", "plan_command", "Plan a sample: for each criterion, the cases needed"),
     "plugins": ("plugins", "plugins", "List the plugins: omi-rules' own rules and every installed plugin"),
     "resolve": ("resolve", "resolve", "Print the fully resolved ruleset"),
     "schema": ("schema", "schema", "Print the JSON Schema (2020-12) NAME"),

@@ -10,14 +10,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from omi_rules.diagnostics import Diagnostic, Report, caps, counted, formats, tally
 from omi_rules.plugins.manager import load_plugins
 
-__all__ = ["all_findings", "emit", "load_plugins", "no_cache", "print_diagnostics", "shown", "text_lines"]
+if TYPE_CHECKING:  # the engine is imported only by the commands that score
+    from omi_rules.engine.precision import Options
+
+__all__ = [
+    "all_findings",
+    "emit",
+    "load_plugins",
+    "no_cache",
+    "precision",
+    "precision_options",
+    "print_diagnostics",
+    "shown",
+    "text_lines",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -108,3 +121,52 @@ def print_diagnostics(report: Report, files: dict[str, list[str]]) -> None:
     if diagnostics:
         click.echo(formats.human(shown(diagnostics), files, color=sys.stderr.isatty()), err=True)
         click.echo(counted(*tally(diagnostics)), err=True)
+
+
+def precision_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of how sure a figure is, shared by score and explain."""
+    options = [
+        click.option(
+            "--uncertainty",
+            is_flag=True,
+            help="Show each figure's interval, its band in resamples of the cases, and which conclusions a "
+            "resample could change (always in --format json).",
+        ),
+        click.option(
+            "--confidence", type=float, help="Confidence of the intervals (default: the ruleset's, else 0.95)."
+        ),
+        click.option("--replicates", type=int, help="Bootstrap resamples (default 2000)."),
+        click.option("--seed", type=int, help="Seed of the resampling (default 20080901): same seed, same intervals."),
+        click.option(
+            "--caseload", type=int, help="Cases the sample was drawn from: applies the finite-population correction."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def precision(
+    wanted: bool,
+    confidence: float | None,
+    replicates: int | None,
+    seed: int | None,
+    caseload: int | None,
+    json_errors: bool = False,
+    margin: float | None = None,
+) -> Options | None:
+    """The precision options, checked: a bad value is reported (U001) and ends the command
+    with exit 2; None when no uncertainty is wanted."""
+    from omi_rules.engine.precision import Options, check_options
+
+    options = Options(confidence, replicates, seed, caseload, margin)
+    problems = check_options(options)
+    if problems:
+        report = Report()
+        report.extend(problems)
+        if json_errors:
+            click.echo(formats.as_json(report.sorted(), 1))
+        else:
+            print_diagnostics(report, {})
+        sys.exit(2)
+    return options if wanted else None

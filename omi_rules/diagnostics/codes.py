@@ -7,7 +7,8 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
 judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``),
-``L`` the limits on the work one run does (``omi_rules.diagnostics.caps``).
+``L`` the limits on the work one run does (``omi_rules.diagnostics.caps``),
+``U`` how sure a score is: intervals (``score --uncertainty``) and sample planning (``plan``).
 """
 
 from __future__ import annotations
@@ -131,6 +132,11 @@ CODES: dict[str, Code] = {
         # -- limits on the work of one run (omi_rules.diagnostics.caps)
         Code("L001", "more-findings"),
         Code("L002", "validation-stopped"),
+        # -- how sure a score is (score --uncertainty, plan)
+        Code("U001", "invalid-precision-option", unreadable=True),
+        Code("U002", "caseload-below-sample"),
+        Code("U003", "no-past-judgements", _W),
+        Code("U004", "margin-beyond-caseload", _W),
     ]
 }
 

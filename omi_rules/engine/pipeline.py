@@ -29,10 +29,16 @@ from omi_rules.diagnostics.codes import make
 from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
+from omi_rules.engine.precision import Options as PrecisionOptions
+from omi_rules.engine.precision import caseload_problem, settings_for
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
+from omi_rules.engine.resample import sample_matrices
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
+from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
+from omi_rules.engine.uncertainty import Settings as UncertaintySettings
+from omi_rules.engine.uncertainty import assess
 from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
@@ -49,6 +55,7 @@ from omi_rules.model.results import (
     Result,
     RulesetRef,
     Scores,
+    Uncertainty,
 )
 from omi_rules.model.value_types import field_type
 from omi_rules.plugins.hookspecs import SectionScore
@@ -356,8 +363,13 @@ def score(
     allow_missing_questions: bool = False,
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
+    uncertainty: PrecisionOptions | None = None,
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it.
+
+    With ``uncertainty`` options (checked by ``precision.check_options``) the result also says
+    how sure its figures are (intervals and band stability, ``engine.uncertainty``); without
+    them nothing is resampled.
 
     Without ``cases`` (and no inline ``table``) nothing is scored from cases: the ratings come
     from the judgements file, and every rating an overall rating or decision needs must be
@@ -390,6 +402,11 @@ def score(
         if mask is None:
             return out
     out.mask = mask
+    if uncertainty is not None and mask is not None:
+        problem = caseload_problem(uncertainty.caseload, int(mask.sum()), str(cases))
+        if problem is not None:
+            report.add(problem)
+            return out
     outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
     for unrated in outcome.unrated:
         report.add(_unrated_error(unrated, judgements or ruleset, replay))
@@ -449,8 +466,48 @@ def score(
             )
             for d in caps.capped(report.sorted(), caps.shown_per_code())  # as printed: see caps
         ],
+        uncertainty=sample_uncertainty(
+            compiled, sample, evaluation, mask, outcome, out.judgements, settings_for(model, uncertainty)
+        )
+        if uncertainty is not None and sample is not None and evaluation is not None and mask is not None
+        else None,
     )
     return out
+
+
+def headline_indicators(
+    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation
+) -> dict[str, tuple[NDArray[np.bool_], NDArray[np.bool_]]]:
+    """Each headline's counted and well-enough cases over the whole sample, for resampling."""
+    out = {}
+    for headline in compiled.model.headlines:
+        counted_if, well_if = compiled.headlines[headline.id]
+        counted = _truth(compiled, sample, evaluation, counted_if)
+        out[headline.id] = (counted, counted & _truth(compiled, sample, evaluation, well_if))
+    return out
+
+
+def sample_uncertainty(
+    compiled: CompiledRuleset,
+    sample: CaseSample,
+    evaluation: Evaluation,
+    mask: NDArray[np.bool_],
+    outcome: Outcome,
+    judgements: Judgements | None,
+    settings: UncertaintySettings,
+) -> Uncertainty:
+    """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``)."""
+    matrices = sample_matrices(compiled, evaluation, mask, headline_indicators(compiled, sample, evaluation))
+    inputs = UncertaintyInputs(
+        scores=outcome.scores,
+        grades=outcome.grades,
+        headlines=outcome.headlines,
+        given=judgements.ratings if judgements is not None else {},
+        ratings=outcome.ratings,
+        decisions={k: v.outcome for k, v in outcome.decisions.items()},
+        overall={k: v.rating for k, v in outcome.overall_ratings.items()},
+    )
+    return assess(compiled, matrices, inputs, settings)[0]
 
 
 def _unrated_error(unrated: Unrated, where: Path, replay: bool) -> Diagnostic:

@@ -213,6 +213,105 @@ class HeadlineResult(_Model):
     well_enough: int
 
 
+# --------------------------------------------------------------------------- how sure a figure is
+# Intervals and band shares are statistical estimates, not published figures: they are floats
+# (a bootstrap's percentile is not a rational number the method defines), rounded to 4 places so
+# that the JSON stays byte-identical across runs and machines with the same numpy.
+
+
+class Interval(_Model):
+    """A confidence interval of a score in percent (0-100)."""
+
+    low: float | None
+    """Lower limit; null when the figure could not be estimated."""
+    high: float | None
+    """Upper limit."""
+    method: str
+    """How it was made: `bootstrap` (percentiles of the resampled scores), `wilson` (Wilson
+    score interval of a proportion) or `linearised` (normal interval from the linearised
+    variance of the score over the cases)."""
+
+
+class Share(_Model):
+    """The share of resamples that gave one band, grade or outcome."""
+
+    id: str
+    """The band, rating or outcome id; `none` for resamples that gave no figure."""
+    label: str
+    share: float
+    """Share of the resamples (the shares of one figure sum to 1)."""
+    replicates: int
+    """How many resamples that is."""
+
+
+class Stability(_Model):
+    """How firm a conclusion is: the share of resamples in each band, and a flag when the
+    interval of its figure crosses a band limit."""
+
+    published: str | None
+    """The band (or outcome) of the whole sample, as the result gives it."""
+    shares: list[Share]
+    """Every band with at least one resample, in the band set's order (`none` last)."""
+    firm: bool
+    """True when the interval lies inside one band (for outcomes: every resample agrees)."""
+    reaches: list[str]
+    """The other bands (or outcomes) the interval reaches (for outcomes: any resample gave)."""
+    flag: str | None
+    """When not firm: e.g. "Good, but not distinguishable from Priority for improvement at
+    this sample size"."""
+
+
+class FigureUncertainty(_Model):
+    """The intervals of one score and, where it has a band, how stable its band is."""
+
+    estimate: float | None
+    """The score of the whole sample (as a float)."""
+    bootstrap: Interval
+    linearised: Interval | None
+    """The analytic interval; null for a rule that is not smooth (the lowest question)."""
+    wilson: Interval | None = None
+    """For a single proportion (a question, a headline): the Wilson score interval."""
+    defined: float
+    """Share of resamples in which the figure had a value (some relevant case judged)."""
+    stability: Stability | None = None
+    """The band's stability; null for a figure without bands."""
+
+
+class OutcomeUncertainty(_Model):
+    """A rating, overall rating or decision recomputed on every resample."""
+
+    stability: Stability
+
+
+class Uncertainty(_Model):
+    """How sure the figures are: intervals, band stability and their settings (`score
+    --uncertainty`, always in the JSON). Computed from the cases scored (after `--where`)."""
+
+    confidence: float
+    """Declared confidence of every interval (default 0.95)."""
+    replicates: int
+    """Bootstrap resamples of the cases."""
+    seed: int
+    """Seed of the resampling: the same seed, the same intervals."""
+    caseload: int | None
+    """Cases the sample was drawn from, when given: the finite-population correction."""
+    correction: float
+    """The factor applied to the spread, sqrt(1 - n/N); 1 without a caseload."""
+    note: str
+    """What the figures are, in words."""
+    questions: dict[str, FigureUncertainty]
+    criteria: dict[str, FigureUncertainty]
+    sections: dict[str, FigureUncertainty]
+    threads: dict[str, FigureUncertainty]
+    headlines: dict[str, FigureUncertainty]
+    ratings: dict[str, OutcomeUncertainty]
+    """Ratings made from a score's band, recomputed on each resample."""
+    overall_ratings: dict[str, OutcomeUncertainty]
+    decisions: dict[str, OutcomeUncertainty]
+    unstable: list[str]
+    """One line per conclusion a resample could change, with its band shares."""
+
+
 class Scores(_Model):
     """Scores of sections 1-3 for one set of cases."""
 
@@ -294,3 +393,6 @@ class Result(_Model):
     by: Grouping | None
     findings: list[Finding]
     """Warnings found while checking the data (errors stop scoring)."""
+    uncertainty: Uncertainty | None = None
+    """How sure the figures are (`--uncertainty`; always with `--format json`); null when not
+    computed (no case sample)."""

@@ -494,6 +494,19 @@ class Minimum(_Model):
     """Where the minimum comes from, or the assumption behind it."""
 
 
+class SamplePrecision(_Model):
+    """How precise the sample's figures are meant to be: the confidence of every interval
+    (`score --uncertainty`) and the margin `omi-rules plan` sizes a sample for."""
+
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    """Confidence of the intervals, e.g. 0.95 (the default); `--confidence` overrides it."""
+    margin: float | None = Field(default=None, gt=0, le=50)
+    """Half-width of a criterion score's interval, in percentage points, that `plan` sizes
+    the sample for (e.g. 5); `--margin` overrides it."""
+    source: Source
+    """Where the confidence and margin come from, or the assumption behind them."""
+
+
 class SampleRequirements(_Model):
     """What a case sample must contain before it is scored."""
 
@@ -503,6 +516,8 @@ class SampleRequirements(_Model):
     """Designed counts by field value."""
     minimums: list[Minimum] = Field(default_factory=list)
     """Minimum numbers of case types."""
+    precision: SamplePrecision | None = None
+    """The confidence of the intervals and the margin a sample is planned for."""
 
 
 class CaseDataRules(_Model):

@@ -156,12 +156,20 @@ class Bar:
     row_limits: tuple[LimitLine, ...] = ()
     """Limits of this criterion's own band set, drawn on its row only when it differs from the
     band set the chart's full-height lines show."""
+    whisker: tuple[float, float] | None = None
+    """x of the ends of the score's interval (``score --uncertainty``), drawn under the bar."""
+    interval_text: str | None = None
+    """The interval in words, for the tooltip (``95% interval 63.5-75.8``)."""
+    flag: str | None = None
+    """When the interval crosses a band limit: "Good, but not distinguishable from ..."."""
 
     @property
     def tooltip(self) -> str:
         """What a mouse user sees on hovering the row."""
         conclusion = f", {self.band_label}" if self.band_label else ""
-        return f"{self.full_label}: {self.score_text}{conclusion}"
+        sure = f"; {self.interval_text}" if self.interval_text else ""
+        flag = f"; {self.flag}" if self.flag else ""
+        return f"{self.full_label}: {self.score_text}{conclusion}{sure}{flag}"
 
 
 @dataclass(frozen=True)
@@ -596,6 +604,10 @@ def render_html(scored_result: Result, model: Ruleset, extra_sections: Sequence[
     """
     result = scored_result
     chart, legend = build_chart(result, model)
+    if result.uncertainty is not None:
+        from omi_rules.report.html_uncertainty import with_intervals
+
+        chart = with_intervals(chart, result)
     template = _environment().get_template("report.html.j2")
     extra_tool = {k: v for k, v in result.tool.items() if k not in ("name", "version")}
     return template.render(

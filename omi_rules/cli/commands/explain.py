@@ -21,6 +21,7 @@ from omi_rules.cli import common
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
 @common.all_findings
 @common.no_cache
+@common.precision_options
 def explain(
     ruleset: Path,
     cases: str,
@@ -30,13 +31,19 @@ def explain(
     show_cases: bool,
     case_id: str | None,
     unanswered: str | None,
+    uncertainty: bool,
+    confidence: float | None,
+    replicates: int | None,
+    seed: int | None,
+    caseload: int | None,
 ) -> None:
     """Explain how a number was made: TARGET is a criterion, question, section, thread,
     decision, judged criterion or overall rating id.
 
     Without CASES (``explain RULESET TARGET --judgements RATINGS``) the result comes from the
     ratings given in the judgements file alone, as for ``score``: decisions, overall ratings
-    and ratings can then be explained."""
+    and ratings can then be explained. --uncertainty adds the figure's interval and the share
+    of resamples of the cases in each band."""
     from omi_rules.engine import explain as explain_module
     from omi_rules.engine import pipeline as score_pipeline
 
@@ -45,7 +52,10 @@ def explain(
         case_file, target = None, cases
         if where is not None:
             raise click.UsageError("--where needs a case file")
-    scored = score_pipeline.score(ruleset, case_file, judgements, where, None, unanswered, common.load_plugins())
+    precision = common.precision(uncertainty, confidence, replicates, seed, caseload)
+    scored = score_pipeline.score(
+        ruleset, case_file, judgements, where, None, unanswered, common.load_plugins(), uncertainty=precision
+    )
     files = dict(scored.files)
     if case_file is not None:
         files[str(case_file)] = common.text_lines(case_file)
@@ -54,6 +64,10 @@ def explain(
         sys.exit(scored.report.exit_code() or 1)
     try:
         click.echo(explain_module.explain(scored, target, show_cases, case_id), nl=False)
+        if uncertainty:
+            from omi_rules.report.uncertainty import explain_text
+
+            click.echo(explain_text(scored.result, target), nl=False)
     except explain_module.ExplainError as exc:
         raise click.UsageError(str(exc)) from None
     sys.exit(0)

@@ -36,6 +36,7 @@ from omi_rules.diagnostics import formats
     type=click.Choice(["error", "warning"]),
     help="A relevant question left unanswered: error (default, or as the ruleset says) or warning.",
 )
+@common.precision_options
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -53,12 +54,20 @@ def score(
     output: Path | None,
     unanswered: str | None,
     as_of: Any,
+    uncertainty: bool,
+    confidence: float | None,
+    replicates: int | None,
+    seed: int | None,
+    caseload: int | None,
 ) -> None:
     """Score a case sample: the report's Summary of Scores, ratings and overall ratings.
 
     Checks the ruleset and the data first; any error is reported (exit 1, or 2 for unreadable
     input) and nothing is scored. Without CASES, the ratings given in --judgements are rated
     and rolled up alone (a published inspection replayed from its ratings).
+
+    --uncertainty adds how sure each figure is: its interval, the share of resamples of the
+    cases in each band, and the conclusions a resample could change. The JSON always has it.
     """
     # Imported here so that `check` and `--help` do not pay for the engine's imports.
     from omi_rules.engine import pipeline as score_pipeline
@@ -73,9 +82,14 @@ def score(
     from omi_rules.report import text as report_text
     from omi_rules.report.tables import plugin_section_reports
 
+    precision = common.precision(
+        uncertainty or fmt == "json", confidence, replicates, seed, caseload, json_errors=fmt == "json"
+    )
     try:
         registry = common.load_plugins()
-        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered, registry)
+        scored = score_pipeline.score(
+            ruleset, cases, judgements, where, by, unanswered, registry, uncertainty=precision
+        )
     except score_pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     files = dict(scored.files)
@@ -95,6 +109,10 @@ def score(
     result = scored.result
     assert scored.compiled is not None
     extra = plugin_section_reports(result) + registry.report_sections(result, scored.compiled.model)
+    if uncertainty:
+        from omi_rules.report.uncertainty import uncertainty_sections
+
+        extra = extra + uncertainty_sections(result)
     if fmt == "json":
         text = report_output.as_json(result)
     elif fmt == "markdown":
