@@ -6,7 +6,7 @@ found an error, so a result is never computed from data with known problems.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from omi_rules import __version__
 from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
+from omi_rules.casedata.surveys import SurveyData, read_surveys
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.checks import check_ruleset
@@ -32,6 +33,7 @@ from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
+from omi_rules.engine.surveys import score_surveys, survey_calls
 from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
@@ -48,6 +50,7 @@ from omi_rules.model.results import (
     Result,
     RulesetRef,
     Scores,
+    SurveyResult,
 )
 from omi_rules.model.value_types import field_type
 from omi_rules.plugins.hookspecs import SectionScore
@@ -71,6 +74,8 @@ class Scored:
     judgements: Judgements | None = None
     mask: NDArray[np.bool_] | None = None
     result: Result | None = None
+    surveys: dict[str, SurveyData] = field(default_factory=dict)
+    """Checked survey data (``--surveys``), by survey id."""
 
 
 def _sha256(path: Path) -> str:
@@ -88,8 +93,12 @@ def prepare(
     allow_missing_questions: bool = False,
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
+    surveys: Collection[str] = (),
 ) -> Scored:
     """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
+
+    ``surveys`` are what ``--surveys`` names (data files, folders, ``NAME=FILE``); their data
+    is read and checked with the rest, and an unreadable survey file stops the run (exit 2).
 
     ``table`` and ``judgements_data`` give data already read (a ruleset test's inline cases
     and judgements) instead of ``cases`` and ``judgements`` files.
@@ -108,6 +117,14 @@ def prepare(
         compiled = compile_ruleset(loaded.model, registry)
     out.compiled = compiled
     model = compiled.model
+    if surveys:
+        try:
+            out.surveys, problems = read_surveys(list(surveys), model, registry.readers)
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
+        report.extend(problems)
     if cases is None and table is None:  # given ratings alone: no sample to read
         if judgements is not None:
             try:
@@ -306,6 +323,7 @@ def score_sample(
     evaluation: Evaluation | None,
     judgements: Judgements | None,
     mask: NDArray[np.bool_] | None,
+    surveys: Mapping[str, SurveyResult] | None = None,
 ) -> Outcome:
     """Score, grade, rate and decide for the cases ``mask`` selects, from checked data.
 
@@ -335,6 +353,7 @@ def score_sample(
     ratings = rate_criteria(compiled, scores, grades, judgements.ratings if judgements is not None else {})
     overall, unrated = rate_overall(compiled, ratings)
     calls = decision_calls(scores.threads, scores.criteria, scores.sections, grades, headlines, ratings, overall)
+    calls.update(survey_calls(surveys or {}))
     return Outcome(scores, grades, headlines, decide(compiled, calls), ratings, overall, unrated)
 
 
@@ -351,6 +370,7 @@ def score(
     allow_missing_questions: bool = False,
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
+    surveys: Collection[str] = (),
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it.
 
@@ -369,6 +389,7 @@ def score(
         allow_missing_questions,
         table,
         judgements_data,
+        surveys,
     )
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     replay = cases is None and table is None
@@ -385,7 +406,9 @@ def score(
         if mask is None:
             return out
     out.mask = mask
-    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
+    survey_results = score_surveys(compiled.model, out.surveys, _hashes(out.surveys))
+    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask, survey_results)
+    report.extend(survey_figures_missing(compiled, survey_results))
     for unrated in outcome.unrated:
         report.add(_unrated_error(unrated, judgements or ruleset, replay))
     if report.errors:
@@ -432,6 +455,7 @@ def score(
         wording=model.wording.model_dump(),
         ratings=outcome.ratings,
         overall_ratings=outcome.overall_ratings,
+        surveys=survey_results,
         by=grouping,
         findings=[
             Finding(
@@ -459,3 +483,45 @@ def _unrated_error(unrated: Unrated, where: Path, replay: bool) -> Diagnostic:
         hint="give the rating under 'ratings' in the judgements file, or declare in the ruleset what an "
         "unrated member does ('unrated: rescale' or 'unrated: {rating: ...}')",
     )
+
+
+def _hashes(surveys: Mapping[str, SurveyData]) -> dict[Path, str]:
+    return {path: _sha256(path) for data in surveys.values() for path in data.files}
+
+
+def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, SurveyResult]) -> list[Diagnostic]:
+    """A decision that reads a survey figure the data does not give (no data for the survey,
+    the question not answered by anyone, or a response rate without ``sent``) cannot be made: an
+    error (``Q009``), never a decision taken on a missing figure."""
+    given = survey_calls(surveys)
+    out: list[Diagnostic] = []
+    for decision in compiled.model.decisions:
+        wanted = sorted(
+            {
+                key
+                for condition in compiled.decisions[decision.id]
+                if condition is not None
+                for key in condition.calls
+                if key[0] in ("survey", "response_rate")
+            }
+        )
+        for func, arg in wanted:
+            if given.get((func, arg)) is not None:
+                continue
+            sid = arg.split(".", 1)[0]
+            why = (
+                "no data was given for the survey"
+                if sid not in surveys
+                else "the data does not say how many were sent"
+                if func == "response_rate"
+                else "no respondent answered the question"
+            )
+            out.append(
+                make(
+                    "Q009",
+                    f"decision '{decision.id}' reads {func}('{arg}'), but {why}",
+                    Position("--surveys"),
+                    hint=f"give survey '{sid}' with --surveys (and 'sent' for a response rate)",
+                )
+            )
+    return out

@@ -38,6 +38,7 @@ LIST_KEYS = (
     "headlines",
     "rating_scales",
     "overall_ratings",
+    "surveys",
 )
 
 

@@ -19,6 +19,14 @@ from omi_rules.diagnostics import formats
 @click.option(
     "--judgements", type=click.Path(path_type=Path), help="Judgements and given ratings (YAML) of the judged criteria."
 )
+@click.option(
+    "--surveys",
+    "surveys",
+    multiple=True,
+    metavar="PATH",
+    help="Survey data: a survey data file (YAML), a folder of them, or NAME=FILE for respondent rows "
+    "(CSV/Excel) of survey NAME. Repeatable.",
+)
 @click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
 @click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
 @click.option(
@@ -44,6 +52,7 @@ def score(
     ruleset: Path,
     cases: Path | None,
     judgements: Path | None,
+    surveys: tuple[str, ...],
     where: str | None,
     by: str | None,
     fmt: str,
@@ -70,7 +79,7 @@ def score(
 
     try:
         registry = common.load_plugins()
-        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered, registry)
+        scored = score_pipeline.score(ruleset, cases, judgements, where, by, unanswered, registry, surveys=surveys)
     except score_pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     files = dict(scored.files)
@@ -78,6 +87,10 @@ def score(
         files[str(cases)] = common.text_lines(cases)
     if judgements is not None:
         files[str(judgements)] = common.text_lines(judgements)
+    from omi_rules.casedata.surveys import survey_files
+
+    for _, path in survey_files(surveys):
+        files[str(path)] = common.text_lines(path)
     if scored.result is None:
         if fmt == "json":  # programs get the findings as JSON, like `check --format json`
             click.echo(formats.as_json(scored.report.sorted(), 1))
