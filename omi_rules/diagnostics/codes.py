@@ -6,7 +6,8 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
-judgements, ``Q`` survey (questionnaire) data, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``).
+judgements, ``Q`` survey (questionnaire) data, ``T`` ruleset tests, ``E`` changing a value with
+``omi-rules set`` (``omi_rules.edit``).
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ import numpy as np
 from omi_rules.conditions.rowwise import RowData, explain_row
 from omi_rules.engine.compiled import CompiledQuestion
 from omi_rules.engine.grading import decision_calls, on_decision_basis
-from omi_rules.engine.surveys import survey_calls
 from omi_rules.engine.pipeline import Scored
+from omi_rules.engine.surveys import survey_calls
 from omi_rules.model.common import plural
 from omi_rules.model.ratings import band_totals
 from omi_rules.model.results import Result

@@ -94,15 +94,23 @@ def survey_result(survey: Survey, data: SurveyData, rounding: Rounding, hashes: 
         if counts is None:
             continue  # not given (Q008 said so)
         answered = sum(counts.values())
+        labels = {
+            a if isinstance(a, str) else a.id: a if isinstance(a, str) else a.label or a.id for a in question.answers
+        }
         indicator = question.indicator_answers()
         questions[question.id] = SurveyQuestionResult(
             id=question.id,
             text=question.text,
             answered=answered,
             blank=data.returned - answered,
-            answers={a: share(counts[a], answered, confidence, rounding, population) for a in question.answer_ids()},
+            answers={
+                a: share(counts[a], answered, confidence, rounding, population).model_copy(update={"label": labels[a]})
+                for a in question.answer_ids()
+            },
             indicator=list(indicator),
-            share=share(sum(counts[a] for a in indicator), answered, confidence, rounding, population),
+            share=share(sum(counts[a] for a in indicator), answered, confidence, rounding, population).model_copy(
+                update={"label": " or ".join(labels[a] for a in indicator)}
+            ),
             informs=list(dict.fromkeys([*survey.informs, *question.informs])),
         )
     return SurveyResult(

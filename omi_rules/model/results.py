@@ -230,6 +230,8 @@ class AnswerShare(_Model):
     count: int
     share: Exact | None
     """count / respondents who answered the question, in percent; null when none answered."""
+    label: str | None = None
+    """The answer's words (the ruleset's `label`, or its id); null for a response rate."""
     display: str | None
     interval: Interval | None
 

@@ -75,6 +75,7 @@ def score(
         ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
     from omi_rules.report import text as report_text
+    from omi_rules.report.surveys import survey_sections
     from omi_rules.report.tables import plugin_section_reports
 
     try:
@@ -101,7 +102,11 @@ def score(
         common.print_diagnostics(scored.report, files)
     result = scored.result
     assert scored.compiled is not None
-    extra = plugin_section_reports(result) + registry.report_sections(result, scored.compiled.model)
+    extra = (
+        plugin_section_reports(result)
+        + survey_sections(result)
+        + registry.report_sections(result, scored.compiled.model)
+    )
     if fmt == "json":
         text = report_output.as_json(result)
     elif fmt == "markdown":
