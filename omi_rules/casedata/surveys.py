@@ -273,13 +273,15 @@ def _check_counts(
                 )
             )
         counts[qid] = checked
-    _not_given(survey, set(counts) | (set(answers) - set(questions)), source_map.key(("answers",)), out)
+    _not_given(survey, set(counts), set(answers) - set(questions), source_map.key(("answers",)), out)
     return counts
 
 
-def _not_given(survey: Survey, given: set[str], where: Position, out: list[Diagnostic]) -> None:
+def _not_given(survey: Survey, given: set[str], unknown: set[str], where: Position, out: list[Diagnostic]) -> None:
+    """A question the data leaves out is a warning (its indicators are not given), unless the
+    data names an unknown question: that error is probably the same question misspelt."""
     missing = [q.id for q in survey.questions if q.id not in given]
-    if missing:
+    if missing and not unknown:
         out.append(
             make(
                 "Q008",
@@ -330,6 +332,7 @@ def _rows(
 def _check_rows(table: RawTable, survey: Survey, out: list[Diagnostic]) -> tuple[int, dict[str, dict[str, int]]] | None:
     questions = {q.id: q for q in survey.questions}
     columns: dict[str, int] = {}
+    unknown: set[str] = set()
     id_column: int | None = None
     for index, title in enumerate(table.header):
         where = table.header_positions[index]
@@ -340,6 +343,7 @@ def _check_rows(table: RawTable, survey: Survey, out: list[Diagnostic]) -> tuple
                 out.append(make("Q007", f"column '{title}' appears twice", where, "keep one of them"))
             columns[title] = index
         else:
+            unknown.add(title)
             out.append(_unknown_question(title, survey, where))
     if id_column is None:
         out.append(
@@ -380,7 +384,7 @@ def _check_rows(table: RawTable, survey: Survey, out: list[Diagnostic]) -> tuple
                 out.append(_invalid_answer(answer, questions[qid], survey, table.cell_position(r, index)))
                 continue
             counts[qid][answer] += 1
-    _not_given(survey, set(columns), Position(table.file, 1, 1), out)
+    _not_given(survey, set(columns), unknown, Position(table.file, 1, 1), out)
     if any(d.severity is Severity.ERROR for d in out):
         return None
     return len(table.rows), counts

@@ -49,11 +49,13 @@ DECIMALS = 4
 depend on the last bits of floating-point arithmetic."""
 
 
-def wilson(successes: int, n: float, confidence: float) -> tuple[float, float]:
-    """The Wilson score interval of ``successes`` of ``n`` as fractions 0-1 (``n`` may be an
-    effective sample size, not a whole number). ``n`` must be positive."""
+def wilson(successes: int, of: int, confidence: float, effective: float | None = None) -> tuple[float, float]:
+    """The Wilson score interval of ``successes`` of ``of`` (positive) as fractions 0-1.
+    ``effective`` replaces ``of`` as the sample size in the interval's width (the
+    finite-population correction); the share itself is always ``successes / of``."""
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = successes / n
+    p = successes / of
+    n = of if effective is None else effective
     z2 = z * z
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
@@ -74,7 +76,7 @@ def share(count: int, of: int, confidence: float, rounding: Rounding, population
         if of == population:  # a census: the share is known exactly
             low = high = count / of
         else:
-            low, high = wilson(count, of * (population - 1) / (population - of), confidence)
+            low, high = wilson(count, of, confidence, of * (population - 1) / (population - of))
     else:
         low, high = wilson(count, of, confidence)
     interval = Interval(
