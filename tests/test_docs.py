@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from omi_rules.diagnostics.codes import CODES
 from omi_rules.model import common as model_common
 from omi_rules.model import ratings as model_ratings
-from omi_rules.model import surveys as model_surveys
 from omi_rules.model import ruleset as model
+from omi_rules.model import surveys as model_surveys
 from omi_rules.model.results import (
     AnswerShare,
     CriterionResult,
