@@ -401,3 +401,21 @@ def test_check_reports_survey_references(ruleset: Path) -> None:
 def test_every_survey_code_is_tested() -> None:
     covered = {c[0] for c in COUNT_CASES} | {c[0] for c in ROW_CASES} | {"Q007", "Q009"}
     assert {code for code in CODES if code.startswith("Q")} <= covered
+
+
+# --------------------------------------------------------------------------- handbook
+
+
+def test_the_handbook_describes_the_surveys_in_words(tmp_path: Path) -> None:
+    markdown = run("docs", str(OMI), "--format", "markdown").stdout
+    section = markdown.split("## Surveys", 1)[1].split("\n## ", 1)[0]
+    assert "### Questionnaire to offenders" in section and "### Survey of sentencers" in section
+    assert "Asked: offenders whose cases were in the inspection sample.\n\nReported:" in section
+    assert "Answers: Working well in part or Another answer (the report does not say which)." in section
+    assert "Reported as the share of those answering who answered 'Did not know'. Informs 4.5." in section
+    assert "95% Wilson score interval, without a finite-population correction" in section
+    assert "4.5 area for improvement (b) (p. 46)" in section
+    html_file = tmp_path / "handbook.html"
+    assert run("docs", str(OMI), "--output", str(html_file)).exit_code == 0
+    html = html_file.read_text(encoding="utf-8")
+    assert '<h2 id="surveys-heading">Surveys</h2>' in html and 'href="#survey-offenders"' in html
