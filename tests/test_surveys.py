@@ -419,3 +419,15 @@ def test_the_handbook_describes_the_surveys_in_words(tmp_path: Path) -> None:
     assert run("docs", str(OMI), "--output", str(html_file)).exit_code == 0
     html = html_file.read_text(encoding="utf-8")
     assert '<h2 id="surveys-heading">Surveys</h2>' in html and 'href="#survey-offenders"' in html
+
+
+def test_a_survey_decision_in_words_and_explained(ruleset: Path) -> None:
+    words = run("docs", str(ruleset), "--format", "markdown").stdout
+    assert (
+        "The percentage of respondents to the Staff survey answering 'Are you supervised often enough?' with yes "
+        "is 75 or more and the response rate (percent) of the Staff survey is more than 50." in words
+    )
+    data = write(ruleset.parent, "staff.yaml", COUNTS)
+    result = run("explain", str(ruleset), str(ruleset.parent / "cases.csv"), "staff_ok", "--surveys", data)
+    assert result.exit_code == 0
+    assert "survey('staff.supervised') = 75" in result.stdout and "response_rate('staff') = 80" in result.stdout

@@ -19,6 +19,7 @@ from omi_rules.cli import common
 @click.option("--cases", "show_cases", is_flag=True, help="List the cases behind each count.")
 @click.option("--case", "case_id", help="Show why each question was or was not relevant to this case.")
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
+@click.option("--surveys", "surveys", multiple=True, metavar="PATH", help="Survey data, as for score.")
 def explain(
     ruleset: Path,
     cases: str,
@@ -28,6 +29,7 @@ def explain(
     show_cases: bool,
     case_id: str | None,
     unanswered: str | None,
+    surveys: tuple[str, ...],
 ) -> None:
     """Explain how a number was made: TARGET is a criterion, question, section, thread,
     decision, judged criterion or overall rating id.
@@ -43,7 +45,9 @@ def explain(
         case_file, target = None, cases
         if where is not None:
             raise click.UsageError("--where needs a case file")
-    scored = score_pipeline.score(ruleset, case_file, judgements, where, None, unanswered, common.load_plugins())
+    scored = score_pipeline.score(
+        ruleset, case_file, judgements, where, None, unanswered, common.load_plugins(), surveys=surveys
+    )
     files = dict(scored.files)
     if case_file is not None:
         files[str(case_file)] = common.text_lines(case_file)
