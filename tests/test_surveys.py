@@ -431,3 +431,27 @@ def test_a_survey_decision_in_words_and_explained(ruleset: Path) -> None:
     result = run("explain", str(ruleset), str(ruleset.parent / "cases.csv"), "staff_ok", "--surveys", data)
     assert result.exit_code == 0
     assert "survey('staff.supervised') = 75" in result.stdout and "response_rate('staff') = 80" in result.stdout
+
+
+def test_respondent_rows_in_excel_are_checked_with_their_cells(ruleset: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in [line.split(",") for line in ROWS.replace("s3,no,", "s3,nope,").splitlines()]:
+        sheet.append([cell or None for cell in row])
+    workbook.save(ruleset.parent / "staff.xlsx")
+    got_exit, found, _ = score_surveys(ruleset, f"staff={ruleset.parent / 'staff.xlsx'}")
+    assert (got_exit, found) == (1, [("Q004", "staff.xlsx", 4, 2)])
+    sheet["B4"] = "no"
+    workbook.save(ruleset.parent / "staff.xlsx")
+    got_exit, found, body = score_surveys(ruleset, f"staff={ruleset.parent / 'staff.xlsx'}")
+    # The rows are clean now; NAME=FILE says nothing of how many were sent, and the fixture's
+    # decision reads the response rate: that, and only that, is reported.
+    assert (got_exit, found) == (1, [("Q009", "--surveys", 0, 0)])
+    assert "does not say how many were sent" in body["diagnostics"][0]["message"]
+    data = write(ruleset.parent, "staff.yaml", "survey: staff\nsent: 4\nresponses: staff.xlsx\n")
+    got_exit, found, body = score_surveys(ruleset, data)
+    assert (got_exit, found) == (0, [])
+    assert body["surveys"]["staff"]["questions"]["trained"]["blank"] == 1
