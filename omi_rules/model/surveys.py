@@ -104,7 +104,7 @@ class SurveyCounts(_Model):
     """Per question id, how many respondents gave each answer; respondents not counted under any
     answer left the question blank."""
     responses: Text | None = None
-    """Instead of `answers`: a file of one row per respondent (CSV, Excel, JSON or YAML),
+    """Instead of `answers`: a file of one row per respondent (CSV or Excel `.xlsx`),
     relative to this file."""
     note: Text | None = None
     """Where the figures come from, or what was assumed to derive them."""
