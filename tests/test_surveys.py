@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 from omi_rules.cli import main
 from omi_rules.diagnostics.codes import CODES
@@ -57,12 +58,24 @@ def nw_surveys() -> dict[str, Any]:
     return surveys
 
 
-def test_the_published_questionnaire_counts_are_the_example_published_file() -> None:
-    """The counts the example's published.yaml recorded before surveys existed are the ones the
-    survey data reproduces (the golden reference is not re-typed here)."""
-    assert "offenders: {sent: 110, responded: 37" in PUBLISHED
-    assert "victims: {sent: 27, responded: 9" in PUBLISHED
-    assert "sentencers: {responded: 9}" in PUBLISHED
+def test_every_published_questionnaire_figure_is_reproduced(nw_surveys: dict[str, Any]) -> None:
+    """The golden reference is the example's published.yaml: sent and responded per survey, and
+    each published answer figure (a count of respondents, or the percentage the report prints)."""
+    published = YAML(typ="safe").load(PUBLISHED)
+    for sid, figures in published["questionnaires"].items():
+        assert nw_surveys[sid]["returned"] == figures["responded"], sid
+        assert nw_surveys[sid]["sent"] == figures.get("sent"), sid
+    answers = published["questionnaire_answers"]
+    assert len(answers) == 6
+    for key, figure in answers.items():
+        sid, qid = key.split(".")
+        question = nw_surveys[sid]["questions"][qid]
+        if "of" in figure:
+            assert question["answered"] == figure["of"], key
+        if "count" in figure:
+            assert question["share"]["count"] == figure["count"], key
+        if "percent" in figure:
+            assert question["share"]["display"] == f"{figure['percent']}%", key
 
 
 def test_north_wales_offenders(nw_surveys: dict[str, Any]) -> None:
