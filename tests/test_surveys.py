@@ -468,3 +468,64 @@ def test_respondent_rows_in_excel_are_checked_with_their_cells(ruleset: Path) ->
     got_exit, found, body = score_surveys(ruleset, data)
     assert (got_exit, found) == (0, [])
     assert body["surveys"]["staff"]["questions"]["trained"]["blank"] == 1
+
+
+# --------------------------------------------------------------------------- roll-ups
+
+HMIP = ROOT / "rulesets" / "hmip-youth-2021"
+EAST_SUSSEX = ROOT / "examples" / "hmip-youth" / "east-sussex-2024-ratings.yaml"
+HMIP_SOURCE = """    source:
+      document: hmip
+      ref: "Ratings and scoring: the twelve standards' points, 0-36\""""
+SURVEY_LIMIT = """    limits:
+      - id: children_unheard
+        title: Fewer than half of the children saying they were listened to caps the rating at Requires improvement
+        when: "survey('children.listened_to') < 50"
+        at_most: requires_improvement
+        source: {assumption: A limiting rule for the tests.}
+"""
+CHILDREN = """
+surveys:
+  - id: children
+    title: Survey of children
+    respondents: children supervised by the service
+    source: {assumption: Chosen for the tests.}
+    questions:
+      - id: listened_to
+        text: Did your case worker listen to you?
+        answers: [yes, no]
+        source: {assumption: Chosen for the tests.}
+"""
+
+
+def test_an_overall_rating_limit_reads_a_survey_figure(tmp_path: Path) -> None:
+    """East Sussex replayed from its ratings (25 of 36, Good), with a limiting rule on a survey:
+    capped at Requires improvement when fewer than half the children said they were listened to."""
+    folder = tmp_path / "hmip"
+    shutil.copytree(HMIP, folder)
+    main_file = folder / "ruleset.yaml"
+    text = main_file.read_text(encoding="utf-8")
+    assert text.count(HMIP_SOURCE) == 1
+    main_file.write_text(text.replace(HMIP_SOURCE, SURVEY_LIMIT + HMIP_SOURCE) + CHILDREN, encoding="utf-8")
+    assert run("check", str(folder)).exit_code == 0
+
+    def overall(yes: int, no: int) -> dict[str, Any]:
+        data = write(
+            tmp_path,
+            "children.yaml",
+            f"survey: children\nreturned: 10\nanswers:\n  listened_to: {{yes: {yes}, no: {no}}}\n",
+        )
+        result = run("score", str(folder), "--judgements", str(EAST_SUSSEX), "--surveys", data, "--format", "json")
+        assert result.exit_code == 0, result.output
+        rated: dict[str, Any] = json.loads(result.stdout)["overall_ratings"]["overall"]
+        return rated
+
+    low = overall(4, 6)
+    assert (low["total"], low["banded"], low["rating"]) == (25, "good", "requires_improvement")
+    assert [limit["id"] for limit in low["limits"]] == ["children_unheard"]
+    high = overall(5, 5)
+    assert (high["rating"], high["limits"]) == ("good", [])
+    missing = run("score", str(folder), "--judgements", str(EAST_SUSSEX), "--format", "json")
+    assert missing.exit_code == 1
+    assert [d["code"] for d in json.loads(missing.stdout)["diagnostics"]] == ["Q009"]
+    assert "overall rating 'overall' reads survey('children.listened_to')" in missing.stdout

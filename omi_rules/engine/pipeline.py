@@ -351,7 +351,7 @@ def score_sample(
         else {}
     )
     ratings = rate_criteria(compiled, scores, grades, judgements.ratings if judgements is not None else {})
-    overall, unrated = rate_overall(compiled, ratings)
+    overall, unrated = rate_overall(compiled, ratings, survey_calls(surveys or {}))
     calls = decision_calls(scores.threads, scores.criteria, scores.sections, grades, headlines, ratings, overall)
     calls.update(survey_calls(surveys or {}))
     return Outcome(scores, grades, headlines, decide(compiled, calls), ratings, overall, unrated)
@@ -490,16 +490,18 @@ def _hashes(surveys: Mapping[str, SurveyData]) -> dict[Path, str]:
 
 
 def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, SurveyResult]) -> list[Diagnostic]:
-    """A decision that reads a survey figure the data does not give (no data for the survey,
-    the question not answered by anyone, or a response rate without ``sent``) cannot be made: an
-    error (``Q009``), never a decision taken on a missing figure."""
+    """A decision (or an overall rating's limit) that reads a survey figure the data does not
+    give (no data for the survey, the question not answered by anyone, or a response rate
+    without ``sent``) cannot be made: an error (``Q009``), never one taken on a missing figure."""
     given = survey_calls(surveys)
     out: list[Diagnostic] = []
-    for decision in compiled.model.decisions:
+    readers = [("decision", d.id, compiled.decisions[d.id]) for d in compiled.model.decisions]
+    readers += [("overall rating", o.id, list(compiled.limits[o.id])) for o in compiled.model.overall_ratings]
+    for kind, rid, conditions in readers:
         wanted = sorted(
             {
                 key
-                for condition in compiled.decisions[decision.id]
+                for condition in conditions
                 if condition is not None
                 for key in condition.calls
                 if key[0] in ("survey", "response_rate")
@@ -519,7 +521,7 @@ def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, Surv
             out.append(
                 make(
                     "Q009",
-                    f"decision '{decision.id}' reads {func}('{arg}'), but {why}",
+                    f"{kind} '{rid}' reads {func}('{arg}'), but {why}",
                     Position("--surveys"),
                     hint=f"give survey '{sid}' with --surveys (and 'sent' for a response rate)",
                 )

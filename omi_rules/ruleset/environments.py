@@ -9,7 +9,7 @@ engine can never disagree about it:
 * decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``,
   ``rating('id')``, ``points('id')``, ``overall('id')``, ``total('id')``,
   ``survey('survey.question')``, ``response_rate('survey')``;
-* limiting rules of overall ratings: ``rating('id')``, ``points('id')``.
+* limiting rules of overall ratings: ``rating('id')``, ``points('id')``, and the survey figures.
 
 In decisions and limiting rules a function may also select several members at once, by a
 list of ids or a group (``rating('section:2')``, ``points('tag:casework')``), for ``count``,
@@ -223,5 +223,6 @@ def rating_functions(model: Ruleset) -> dict[str, Function]:
 
 def limit_env(model: Ruleset) -> Env:
     """Limiting rules of overall ratings: the criteria's ratings and points (not other overall
-    ratings, which could go round in a circle)."""
-    return Env({}, rating_functions(model), "limiting rule")
+    ratings, which could go round in a circle), and survey figures (a methodology may cap an
+    overall rating on what service users say)."""
+    return Env({}, {**rating_functions(model), **survey_functions(model)}, "limiting rule")
