@@ -28,6 +28,11 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# No cache of checked rulesets in tests (tests/test_cache.py turns it on in a folder of its
+# own): a mutant (tests/mutation/) changes code in memory, which the cache's key cannot see,
+# and no test may write to the user's cache directory.
+os.environ["OMI_RULES_NO_CACHE"] = "1"
+
 
 @pytest.fixture
 def chdir_root(monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -330,7 +330,63 @@ def test_a_criterion_judged_on_nothing_is_valid_and_not_graded(tmp_path: Path, t
     assert body["criteria"]["1.1"]["display"] == "67%"
 
 
-TESTED_BY_NAME = {"D009": "test_unreadable_case_file_exits_2", "D012": "test_xlsx_with_a_merged_header_row"}
+def _collected_under(tmp_path: Path, edit_ruleset: tuple[str, ...]) -> tuple[int, list[Any], Any, Path]:
+    """Make the minimal ruleset's workbook, fill it with the minimal cases, then score it with
+    a copy of the ruleset changed by ``edit_ruleset`` (pairs of old and new text)."""
+    import shutil
+
+    from .workbook_helpers import fill, typed_rows
+
+    tmp_path.mkdir(exist_ok=True)
+    made = tmp_path / "collect.xlsx"
+    result = CliRunner().invoke(main, ["template", str(MINIMAL), "--output", str(made)])
+    assert result.exit_code == 0, result.output
+    fill(made, typed_rows(FIXTURES / "data" / "minimal-cases.csv", {"tier"}, {"ppo"}), tmp_path / "cases.xlsx")
+    changed = tmp_path / "changed"
+    shutil.copytree(MINIMAL, changed)
+    text = (changed / "ruleset.yaml").read_text(encoding="utf-8")
+    for old, new in zip(edit_ruleset[::2], edit_ruleset[1::2], strict=True):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    (changed / "ruleset.yaml").write_text(text, encoding="utf-8")
+    run = CliRunner().invoke(main, ["score", str(changed), str(tmp_path / "cases.xlsx"), "--format", "json"])
+    assert "Traceback" not in run.output
+    body = json.loads(run.stdout)
+    return run.exit_code, body["findings"], body, changed
+
+
+def test_a_workbook_made_for_another_ruleset_version_warns(tmp_path: Path) -> None:
+    """D014: scored under 1.1.0, a workbook made for 1.0.0 is scored (exit 0) with a warning
+    naming both versions, at the hidden sheet's cell that records the version."""
+    new_version = (
+        "\nversion: 1.0.0\n",
+        "\nversion: 1.1.0\n",
+        "changelog:\n",
+        "changelog:\n  - version: 1.1.0\n    date: 2026-12-01\n    changes: [A second version.]\n",
+    )
+    got_exit, findings, body, _ = _collected_under(tmp_path, new_version)
+    assert got_exit == 0
+    assert [(f["code"], f["file"], f["line"], f["column"]) for f in findings] == [
+        ("D014", f"{tmp_path / 'cases.xlsx'}[omi-rules]", 5, 2)
+    ]
+    assert findings[0]["message"] == "this workbook was made for mini 1.0.0; it is being scored with mini 1.1.0"
+    assert body["criteria"]["1.1"]["display"] == "67%"
+    # the same version with other content: the ruleset changed without a new version
+    _, findings, _, _ = _collected_under(tmp_path / "same", ("text: Was the custody plan made?", "text: Plan made?"))
+    assert [f["code"] for f in findings] == ["D014"]
+    assert "mini 1.0.0 with different content" in findings[0]["message"]
+
+
+def test_a_workbook_for_this_ruleset_scores_without_a_warning(tmp_path: Path) -> None:
+    got_exit, findings, _, _ = _collected_under(tmp_path, ("description: A two-", "description:  A two-"))
+    assert (got_exit, findings) == (0, [])  # a change of layout only: the same content hash
+
+
+TESTED_BY_NAME = {
+    "D009": "test_unreadable_case_file_exits_2",
+    "D012": "test_xlsx_with_a_merged_header_row",
+    "D014": "test_a_workbook_made_for_another_ruleset_version_warns",
+}
 """Codes with a test of their own rather than a row in one of the case tables."""
 
 

@@ -389,3 +389,39 @@ def test_a_broken_derived_ruleset_is_reported_once_at_its_path_by_every_command(
         assert not any("x/y/x/y" in x or x.count("new/ruleset.yaml") > 1 for x in lines), name
         if name in ("score", "diff", "impact"):
             assert lines[-1] == "1 error, 0 warnings", (name, err)
+
+
+def test_each_command_is_listed_with_the_start_of_its_own_help() -> None:
+    """``omi-rules --help`` lists the commands from ``app.COMMANDS`` without importing them
+    (issue 15): each entry must name the real command and begin its help."""
+    import click
+
+    from omi_rules.cli.app import COMMANDS
+
+    ctx = click.Context(main)
+    for name, (_, _, summary) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert " ".join((command.help or "").split()).startswith(summary), name
+    assert main.get_command(ctx, "no-such-command") is None
+    listed = CliRunner().invoke(main, ["--help"]).stdout
+    assert all(f"  {name} " in listed for name in COMMANDS)
+
+
+def test_help_starts_without_the_heavy_imports() -> None:
+    """The group's help and a usage error load neither numpy, pydantic, jsonschema nor rich:
+    they took half a second before anything was printed."""
+    code = (
+        "import sys\n"
+        "from omi_rules.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "names = ('numpy', 'pydantic', 'jsonschema', 'rich', 'jinja2', 'openpyxl')\n"
+        "heavy = sorted(m for m in names if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -153,3 +153,19 @@ def test_an_inspection_not_scored_names_each_file_once_at_its_real_path(tmp_path
     hmip_cases = ROOT / "examples" / "hmip-youth" / "cases.csv"  # no judgements: the overall rating is unrated
     out = CliRunner().invoke(main, ["impact", str(hmip), str(hmip), "--cases", str(hmip_cases)]).stdout
     assert f"{hmip_cases}: not scored under hmip-youth 1.0.0: {hmip}: error[J007]: overall rating 'overall'" in out
+
+
+def test_forked_workers_give_the_same_impact_in_the_same_order(moved: Path, tmp_path: Path) -> None:
+    """Issue 15: re-scoring in two forked workers (8 or more inspections) gives exactly what
+    one process gives, inspection by inspection, failures included."""
+    for area in range(9):
+        table = synthetic_table(compiled(OMI), 40, seed=area)
+        write_csv(table, tmp_path / f"area{area}.csv")
+    (tmp_path / "broken.csv").write_bytes(b"case_id\x00,x\n")  # one that cannot be read
+    samples = find_samples([tmp_path])
+    assert len(samples) == 10
+    old, new = compiled(OMI), compiled(moved)
+    serial, forked = impact(old, new, samples, workers=1), impact(old, new, samples, workers=2)
+    assert serial.moves and forked.moves == serial.moves
+    assert forked.scored == serial.scored and len(serial.scored) == 9
+    assert forked.failed == serial.failed and list(serial.failed) == [str(tmp_path / "broken.csv")]

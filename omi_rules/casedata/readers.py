@@ -16,12 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omi_rules.casedata import workbook as layout
 from omi_rules.casedata.table import RawTable, TableReader
 from omi_rules.diagnostics import InputUnreadable, Position
 from omi_rules.diagnostics.codes import make
 from omi_rules.yamlio.reader import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
@@ -111,7 +113,9 @@ def read_csv(raw: bytes, name: str) -> RawTable:
         )
         return table
     for line, record in records[1:]:
-        cells: list[Any] = [_cell(c) for c in record]
+        cells: list[Any] = [c.strip() or None for c in record]  # as _cell, inlined: per cell
+        if sum(map(len, record)) > MAX_CELL_CHARS:  # a cell may be too long: cut as _cell does
+            cells = [_cell(c) for c in record]
         if len(record) != len(header):
             col = min(len(record), len(header)) + 1
             table.diagnostics.append(
@@ -124,8 +128,7 @@ def read_csv(raw: bytes, name: str) -> RawTable:
             )
             continue
         table.rows.append(cells)
-        table.row_positions.append(Position(name, line, 1))
-        table.cell_positions.append([Position(name, line, i + 1) for i in range(len(record))])
+        table.row_positions.append(Position(name, line, 1))  # and each cell at (line, i + 1)
     return table
 
 
@@ -141,7 +144,12 @@ def _cell(value: str) -> str | None:
 
 
 def read_xlsx(path: Path, name: str) -> RawTable:
-    """Read the first worksheet of an Excel workbook (cached values, never formulas)."""
+    """Read the first worksheet of an Excel workbook (cached values, never formulas).
+
+    A workbook made by ``omi-rules template`` is recognised by its hidden sheet: its header is
+    the row of column ids below the label rows (section, criterion, question text), which are
+    not cases, and the ruleset it was made for is kept on the table (``origin``).
+    """
     from openpyxl import load_workbook
 
     try:
@@ -170,6 +178,11 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
         rows = _sheet_rows(sheet, where)
         merged_ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+        origin = _origin(workbook, name)
+        judged = None
+        if origin is not None and layout.JUDGEMENTS_SHEET in workbook.sheetnames:
+            at = f"{name}[{layout.JUDGEMENTS_SHEET}]"
+            judged = layout.judgements_from_rows(_sheet_rows(workbook[layout.JUDGEMENTS_SHEET], at), at)
     except InputUnreadable:
         raise
     except Exception as exc:
@@ -184,13 +197,29 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         table = RawTable(where, [], [])
         table.diagnostics.append(make("D008", "the worksheet is empty: no header and no cases", Position(where, 1, 1)))
         return table
-    header_row, header = numbered[0]
+    found = layout.id_row(numbered) if origin is not None else None
+    if origin is not None and found is None:
+        table = RawTable(where, [], [], origin=origin)
+        table.diagnostics.append(
+            make(
+                "D012",
+                f"this workbook was made by omi-rules template, but its row of column ids (row {layout.ID_ROW}: "
+                f"case_id, the fields and the question ids) is missing",
+                Position(where, 1, 1),
+                hint="restore the row (copy it from a new workbook made with `omi-rules template`)",
+            )
+        )
+        return table
+    header_row, header = numbered[found or 0]
+    numbered = numbered[found or 0 :]  # a template's label rows above its ids are not cases
     while header and header[-1] is None:
         header = header[:-1]
     table = RawTable(
         where,
         [str(v).strip() if v is not None else "" for v in header],
         [Position(where, header_row, i + 1) for i in range(len(header))],
+        origin=origin,
+        judgements=judged,
     )
     for merged in merged_ranges:
         if merged.min_row <= header_row <= merged.max_row:
@@ -219,9 +248,33 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         cells = [_xlsx_cell(v) for v in values[: len(header)]]
         cells += [None] * (len(header) - len(cells))
         table.rows.append(cells)
-        table.row_positions.append(Position(where, number, 1))
-        table.cell_positions.append([Position(where, number, i + 1) for i in range(len(header))])
+        table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table
+
+
+def _origin(workbook: Workbook, name: str) -> layout.WorkbookOrigin | None:
+    """What a template-made workbook records about its ruleset: from its hidden sheet, or,
+    when an editor dropped the sheet, from its custom document properties."""
+    if layout.META_SHEET in workbook.sheetnames:
+        sheet = workbook[layout.META_SHEET]
+        values: dict[str, Any] = {}
+        version_row = 0
+        for number, row in _sheet_rows(sheet, f"{name}[{layout.META_SHEET}]"):
+            if len(row) >= 2 and isinstance(row[0], str):
+                values[row[0].strip()] = row[1]
+                if row[0].strip() == "ruleset_version":
+                    version_row = number
+        found = layout.origin_from_values(values, Position(f"{name}[{layout.META_SHEET}]", version_row, 2))
+        if found is not None:
+            return found
+    # custom_doc_props (openpyxl 3.1) is not in types-openpyxl yet
+    listed: list[Any] = getattr(getattr(workbook, "custom_doc_props", None), "props", [])
+    properties = {
+        str(prop.name).removeprefix(layout.PROPERTY_PREFIX): prop.value
+        for prop in listed
+        if str(prop.name).startswith(layout.PROPERTY_PREFIX)
+    }
+    return layout.origin_from_values(properties, Position(name))
 
 
 def _sheet_rows(sheet: Worksheet, where: str) -> list[tuple[int, list[Any]]]:

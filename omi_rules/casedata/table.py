@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omi_rules.casedata.workbook import WorkbookOrigin
 from omi_rules.diagnostics import Diagnostic, Position
+from omi_rules.yamlio.reader import SourceMap
 
 
 @dataclass
@@ -26,15 +28,25 @@ class RawTable:
     """Cell values: str (CSV), or str/int/float/bool/date (Excel, JSON/YAML); None = empty."""
     row_positions: list[Position] = field(default_factory=list)
     cell_positions: list[list[Position]] = field(default_factory=list)
+    """Each cell's place, for formats where it is not its row's line and its column number (a
+    JSON/YAML case, whose keys are on lines of their own). A CSV or Excel reader leaves it
+    empty: a cell is then at its row's line, column = index + 1, worked out only for the few
+    cells that get a diagnostic (a Position per cell was most of the memory of a large file)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Problems found while reading (ragged rows, malformed cells, ...)."""
+    origin: WorkbookOrigin | None = None
+    """The ruleset a data-collection workbook (``omi-rules template``) was made for."""
+    judgements: tuple[Any, SourceMap] | None = None
+    """The judgements filled in on such a workbook's judgements sheet (a judgements document
+    and where each value is), read when no judgements file is given."""
 
     def cell_position(self, row: int, column: int) -> Position:
-        """Position of a cell; falls back to the row's position."""
-        cells = self.cell_positions[row]
-        if column < len(cells):
-            return cells[column]
-        return self.row_positions[row]
+        """Position of a cell: its own if the reader gave one, else on its row's line at its
+        column number (or the row's position, for a row without a line)."""
+        if row < len(self.cell_positions) and column < len(self.cell_positions[row]):
+            return self.cell_positions[row][column]
+        where = self.row_positions[row]
+        return Position(where.file, where.line, column + 1) if where.line > 0 else where
 
 
 class TableReader(Protocol):

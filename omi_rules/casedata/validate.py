@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -268,59 +269,123 @@ def read_sample(
     for r, row in enumerate(table.rows):
         if CASE_ID in columns:
             raw_id = row[columns[CASE_ID]]
-            position = table.cell_position(r, columns[CASE_ID])
             case_id = _text(raw_id) if raw_id is not None else ""
             if not case_id:
-                out.append(make("D011", "case_id is empty", position))
+                out.append(make("D011", "case_id is empty", table.cell_position(r, columns[CASE_ID])))
             elif case_id in first_row:
                 line = table.row_positions[first_row[case_id]].line
+                position = table.cell_position(r, columns[CASE_ID])
                 out.append(make("D005", f"case id '{case_id}' is used twice (first at row {line})", position))
             else:
                 first_row[case_id] = r
             case_ids.append(case_id)
         else:
             case_ids.append(str(r + 1))
-        for fid, f in fields.items():
-            if fid not in columns:
-                values[fid].append(None)
-                continue
-            raw = row[columns[fid]]
-            value, problem, hint = parse_field(f, raw)
-            if problem is None and raw is None and f.required:
-                problem, hint = f"{fid} is empty but required", "every case needs a value for this field"
+    # Fields and answers are checked a column at a time, each distinct value once: a column
+    # of 5,000 cells holds a handful of distinct texts, and a position is made only for a
+    # cell that gets a diagnostic.
+    by_column = _columns(table.rows, len(table.header))
+    for fid, f in fields.items():
+        if fid not in columns:
+            values[fid] = [None] * len(table.rows)
+            continue
+        column = columns[fid]
+        parsed = _by_distinct(by_column[column], partial(_parsed_field, f))
+        values[fid] = [value for value, _, _ in parsed]
+        for r, (_, problem, hint) in enumerate(parsed):
             if problem:
-                out.append(make("D003", problem, table.cell_position(r, columns[fid]), hint))
+                out.append(make("D003", problem, table.cell_position(r, column), hint))
                 rejected.setdefault(fid, []).append(r)
-            values[fid].append(value)
-        for qid in questions:
-            column = columns.get(qid)
-            raw = None if column is None else row[column]
-            if raw is None or column is None:
-                answers[qid].append(None)
-                codes[qid].append(-1)
-                continue
-            text = raw.strip() if isinstance(raw, str) else _text(raw)
-            code = code_of[qid].get(text)
-            if code is None:
-                allowed = tuple(code_of[qid])
-                hint = did_you_mean(text, set(allowed)) or f"the answers are: {', '.join(allowed)}"
+    for qid in questions:
+        at = columns.get(qid)
+        if at is None:
+            answers[qid] = [None] * len(table.rows)
+            codes[qid] = [-1] * len(table.rows)
+            continue
+        decoded = _by_distinct(by_column[at], partial(_decode, code_of=code_of[qid]))
+        answers[qid] = [text if code != _REJECTED else None for text, code in decoded]
+        codes[qid] = [code if code != _REJECTED else -1 for _, code in decoded]
+        if any(code == _REJECTED for _, code in set(decoded)):  # the distinct ones
+            allowed = tuple(code_of[qid])
+            for r, (text, code) in enumerate(decoded):
+                if code != _REJECTED:
+                    continue
+                hint = did_you_mean(str(text), set(allowed)) or f"the answers are: {', '.join(allowed)}"
                 out.append(
                     make(
                         "D004",
                         f"'{text}' is not an answer on question {qid}'s scale",
-                        table.cell_position(r, column),
+                        table.cell_position(r, at),
                         hint,
                     )
                 )
-                answers[qid].append(None)
-                codes[qid].append(-1)
                 rejected.setdefault(qid, []).append(r)
-                continue
-            answers[qid].append(text)
-            codes[qid].append(code)
     answer_codes = {qid: np.array(c, dtype=np.int64) for qid, c in codes.items()}
     cells = _unknown_cells(len(table.rows), missing, rejected)
     return CaseSample(table, case_ids, values, answers, answer_codes, columns, cells), out
+
+
+_R = TypeVar("_R")
+
+_REJECTED = -2
+"""The code ``_decode`` gives a text that is not on the question's scale."""
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[Sequence[Any]]:
+    """The table's columns: transposed at once (``zip``, in C) when every row has the
+    header's width, as every reader makes them; cell by cell otherwise."""
+    if all(len(row) == width for row in rows):
+        return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    return [[row[index] if index < len(row) else None for row in rows] for index in range(width)]
+
+
+def _by_distinct(column: Sequence[Any], check: Callable[[Any], _R]) -> list[_R]:
+    """``check`` of every cell of ``column``, computed once per distinct value: a column of
+    5,000 cells holds a handful of distinct texts, so the per-cell work is one lookup (done
+    by ``map`` in C, as the distinct values are found by ``dict.fromkeys``)."""
+    try:
+        distinct = dict.fromkeys(column)
+        plain = all(v is None or type(v) is str for v in distinct)
+    except TypeError:  # a value that cannot be a key (a list in a YAML case)
+        plain = False
+    if plain:
+        memo = {raw: check(raw) for raw in distinct}
+        return list(map(memo.__getitem__, column))
+    keys = [_key(v) for v in column]
+    first = dict(zip(keys, column, strict=True))
+    keyed = {key: check(raw) for key, raw in first.items()}
+    return list(map(keyed.__getitem__, keys))
+
+
+def _parsed_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:
+    """A field's cell parsed: (value, problem, hint); an empty required field is a problem."""
+    value, problem, hint = parse_field(f, raw)
+    if problem is None and raw is None and f.required:
+        problem, hint = f"{f.id} is empty but required", "every case needs a value for this field"
+    return value, problem, hint
+
+
+def _key(raw: Any) -> Any:
+    """A cell value as a key of the per-column memo: texts as themselves, other values with
+    their type (``True``, ``1`` and ``1.0`` are equal in Python but are three values here), and
+    a value that cannot be a key (a list in a YAML case) by its repr."""
+    if raw is None or type(raw) is str:
+        return raw
+    try:
+        hash(raw)
+    except TypeError:
+        return (type(raw), repr(raw))
+    return (type(raw), raw)
+
+
+def _decode(raw: Any, code_of: dict[str, int]) -> tuple[str | None, int]:
+    """An answer cell as (its text, its code on the scale): -1 for an empty cell,
+    ``_REJECTED`` (with the text) for one not on the scale."""
+    if raw is None:
+        return None, -1
+    text = raw.strip() if isinstance(raw, str) else _text(raw)
+    code = code_of.get(text)
+    return (text, _REJECTED) if code is None else (text, code)
 
 
 def _unknown_cells(size: int, missing: set[str], rejected: dict[str, list[int]]) -> dict[str, NDArray[np.bool_]]:

@@ -11,14 +11,15 @@ that does the work and render.
 from __future__ import annotations
 
 import errno
+import importlib
+import os
+import sys
 import traceback
 from typing import Any
 
 import click
 
 from omi_rules import __version__
-from omi_rules.cli.commands import check, diff, docs, edit, explain, impact, plugins, resolve, schema, score, test
-from omi_rules.plugins.manager import PluginFailure
 
 EXIT_INTERNAL = 3
 
@@ -28,8 +29,52 @@ _REFUSED_PATH = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM}
 no permission): unreadable input (exit 2), wherever the path is first looked at."""
 
 
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("check", "check", "Check rulesets (folders or files): schema, references, bands, conditions."),
+    "diff": ("diff", "diff", "What changed between two rulesets, in methodology terms"),
+    "docs": ("docs", "docs_command", "Write the methodology handbook of a ruleset"),
+    "explain": ("explain", "explain", "Explain how a number was made"),
+    "get": ("edit", "get_command", "Print the value at PATH of a ruleset"),
+    "impact": ("impact", "impact", "Re-score inspections under OLD and NEW"),
+    "plugins": ("plugins", "plugins", "List the plugins: omi-rules' own rules and every installed plugin"),
+    "resolve": ("resolve", "resolve", "Print the fully resolved ruleset"),
+    "schema": ("schema", "schema", "Print the JSON Schema (2020-12) NAME"),
+    "score": ("score", "score", "Score a case sample: the report's Summary of Scores"),
+    "set": ("edit", "set_command", "Change values of a ruleset, keeping every comment"),
+    "template": ("template", "template_command", "Write the data-collection workbook of RULESET"),
+    "test": ("test", "test_command", "Run YAML ruleset tests"),
+}
+"""Each command: its module in ``omi_rules.cli.commands``, its function, and how its help
+begins, which ``omi-rules --help`` shows for it. A command's module is imported only when that command runs
+(or shows its own help): importing them all (pydantic models, numpy, jsonschema, the engine)
+took half a second before ``--help`` or a usage error could print anything. A test keeps each
+the start of its command's own help."""
+
+
 class _Group(click.Group):
-    """Turns any unexpected exception into exit code 3 with a one-line message."""
+    """Turns any unexpected exception into exit code 3 with a one-line message, and loads each
+    command's module when that command is used (``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, function, _summary = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"omi_rules.cli.commands.{module_name}"), function)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands from ``COMMANDS``, without importing one."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # A NUL character cannot come from a real command line, but called in-process it would
@@ -43,14 +88,19 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except PluginFailure as exc:  # the plugin's fault, not omi-rules': name it
-            if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
-                traceback.print_exc()
-            click.echo(
-                f"omi-rules: {exc}\nReport it to the plugin's authors; `omi-rules plugins` lists them.", err=True
-            )
-            ctx.exit(EXIT_INTERNAL)
+        except BrokenPipeError:  # `omi-rules check ... | head`: the reader has what it wanted
+            _quiet_stdout()
+            ctx.exit(1)
         except Exception as exc:  # the last line of defence: exit 3, no traceback
+            from omi_rules.plugins.manager import PluginFailure  # loaded by then, if a plugin ran
+
+            if isinstance(exc, PluginFailure):  # the plugin's fault, not omi-rules': name it
+                if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
+                    traceback.print_exc()
+                click.echo(
+                    f"omi-rules: {exc}\nReport it to the plugin's authors; `omi-rules plugins` lists them.", err=True
+                )
+                ctx.exit(EXIT_INTERNAL)
             if isinstance(exc, OSError) and exc.errno in _REFUSED_PATH and exc.filename is not None:
                 click.echo(f"{exc.filename}: error[Y001]: {exc.strerror}", err=True)
                 ctx.exit(2)
@@ -65,6 +115,16 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit, into a pipe
+    whose reader has gone, raises nothing more (as the Python documentation advises)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (in-process, under a test runner)
+        pass
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="omi-rules")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
@@ -73,17 +133,3 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Inspection methodologies as versioned, checked YAML rulesets."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-main.add_command(check.check)
-main.add_command(score.score)
-main.add_command(explain.explain)
-main.add_command(docs.docs_command)
-main.add_command(test.test_command)
-main.add_command(resolve.resolve)
-main.add_command(diff.diff)
-main.add_command(impact.impact)
-main.add_command(plugins.plugins)
-main.add_command(schema.schema)
-main.add_command(edit.get_command)
-main.add_command(edit.set_command)

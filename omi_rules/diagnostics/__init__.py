@@ -10,6 +10,7 @@ The catalogue of codes lives in ``omi_rules.diagnostics.codes``; this module onl
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -47,6 +48,9 @@ class Diagnostic:
     """How many characters the caret underlines (at least one)."""
     name: str | None = None
     """The code's short name, for codes from plugins (omi-rules' own are in ``codes.CODES``)."""
+    count: int = 1
+    """How many findings this one stands for: an ``L001`` stands for the findings it sums up,
+    which the summary counts ("10,000 errors") though only the first few are listed."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.position.file, self.position.line, self.position.col, self.code, self.message)
@@ -103,6 +107,10 @@ class Report:
         """Diagnostics in file/line/column order, duplicates removed."""
         return sorted(self.unique(), key=Diagnostic.sort_key)
 
+    def tally(self) -> tuple[int, int]:
+        """(errors, warnings): every finding, those an ``L001`` sums up included."""
+        return tally(self.unique())
+
     def exit_code(self, strict: bool = False) -> int:
         """0 clean, 1 findings, 2 unreadable input (BRIEF section 6)."""
         if self.unreadable:
@@ -110,3 +118,19 @@ class Report:
         if self.errors or (strict and self.warnings):
             return 1
         return 0
+
+
+def tally(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings) among ``diagnostics``, each counted as the findings it stands for."""
+    errors = warnings = 0
+    for d in diagnostics:
+        if d.severity is Severity.ERROR:
+            errors += d.count
+        else:
+            warnings += d.count
+    return errors, warnings
+
+
+def counted(errors: int, warnings: int) -> str:
+    """'1 error, 2,000 warnings'."""
+    return f"{errors:,} error{'s' * (errors != 1)}, {warnings:,} warning{'s' * (warnings != 1)}"

@@ -7,7 +7,8 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
 judgements, ``Q`` survey (questionnaire) data, ``T`` ruleset tests, ``E`` changing a value with
-``omi-rules set`` (``omi_rules.edit``).
+``omi-rules set`` (``omi_rules.edit``), ``L`` the limits on the work one run does
+(``omi_rules.diagnostics.caps``).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ CODES: dict[str, Code] = {
         Code("D011", "missing-case-id"),
         Code("D012", "malformed-data"),
         Code("D013", "sample-requirement", _W),
+        Code("D014", "workbook-version", _W),
         # -- section 4 judgements
         Code("J001", "unknown-criterion"),
         Code("J002", "unknown-specific-criterion"),
@@ -137,6 +139,9 @@ CODES: dict[str, Code] = {
         Code("E004", "not-editable-here"),
         Code("E005", "layout-rewritten", _W),
         Code("E006", "cannot-save", unreadable=True),
+        # -- limits on the work of one run (omi_rules.diagnostics.caps)
+        Code("L001", "more-findings"),
+        Code("L002", "validation-stopped"),
     ]
 }
 

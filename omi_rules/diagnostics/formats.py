@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from omi_rules.diagnostics import Diagnostic, Severity
+from omi_rules.diagnostics import Diagnostic, Severity, counted, tally
 from omi_rules.diagnostics.codes import CODES
 
 
@@ -40,16 +40,16 @@ def human(diagnostics: Sequence[Diagnostic], files: Mapping[str, list[str]], col
 
 
 def summary(diagnostics: Sequence[Diagnostic], checked: int) -> str:
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    """The last line of ``check``: how many rulesets, and every finding counted."""
     what = f"{checked} ruleset" + ("s" if checked != 1 else "")
     if not diagnostics:
         return f"{what} checked: no problems found"
-    return f"{what} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{what} checked: {counted(*tally(diagnostics))}"
 
 
-def as_json(diagnostics: Sequence[Diagnostic], checked: int) -> str:
-    """Stable machine-readable output (keys sorted, one document)."""
+def as_json(diagnostics: Sequence[Diagnostic], checked: int, every: Sequence[Diagnostic] | None = None) -> str:
+    """Stable machine-readable output (keys sorted, one document). ``diagnostics`` are those
+    shown (capped: see ``caps``); the summary counts ``every`` finding when given."""
     items = [
         {
             "code": d.code,
@@ -60,13 +60,14 @@ def as_json(diagnostics: Sequence[Diagnostic], checked: int) -> str:
             "line": d.position.line,
             "column": d.position.col,
             "hint": d.hint,
+            **({"count": d.count} if d.count != 1 else {}),
         }
         for d in diagnostics
     ]
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    errors, warnings = tally(diagnostics if every is None else every)
     body = {
         "diagnostics": items,
-        "summary": {"rulesets": checked, "errors": errors, "warnings": len(diagnostics) - errors},
+        "summary": {"rulesets": checked, "errors": errors, "warnings": warnings},
     }
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False)
 

@@ -21,12 +21,13 @@ from omi_rules.casedata.readers import read_table
 from omi_rules.casedata.surveys import SurveyData, read_surveys
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
-from omi_rules.checks import check_ruleset
+from omi_rules.casedata.workbook import origin_findings
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
 from omi_rules.conditions.vector import VectorData, evaluate
-from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report, caps
 from omi_rules.diagnostics.codes import make
+from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
@@ -110,7 +111,7 @@ def prepare(
     report = Report()
     out = Scored(report)
     if compiled is None:
-        loaded = check_ruleset(ruleset, report, registry)
+        loaded = cache.checked_ruleset(ruleset, report, registry)
         out.files.update(loaded.files)
         if loaded.model is None or report.errors or report.unreadable:
             return out
@@ -146,6 +147,10 @@ def prepare(
             report.add(exc.diagnostic)
             report.unreadable = True
             return out
+    if table.origin is not None:  # a data-collection workbook: made for this ruleset version?
+        report.extend(origin_findings(table.origin, model.id, model.version, compiled.sha256))
+    if judgements is None and judgements_data is None:  # judgements filled in on the workbook
+        judgements_data = table.judgements
     sample, problems = read_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:
@@ -466,7 +471,7 @@ def score(
                 line=d.position.line,
                 column=d.position.col,
             )
-            for d in report.sorted()
+            for d in caps.capped(report.sorted(), caps.shown_per_code())  # as printed: see caps
         ],
     )
     return out

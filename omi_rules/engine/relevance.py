@@ -22,13 +22,10 @@ from numpy.typing import NDArray
 from omi_rules.casedata.validate import CaseSample
 from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.vector import VectorData, encode, evaluate
-from omi_rules.diagnostics import Diagnostic, Severity
+from omi_rules.diagnostics import Diagnostic, Severity, caps
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.model.value_types import field_type
-
-MAX_CELL_DIAGNOSTICS = 200
-"""Per code, the most cell-level diagnostics listed one by one; the rest are summarised."""
 
 
 @dataclass
@@ -131,7 +128,8 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
         # A rejected answer (D004) is neither given nor missing: only its own D004 is reported.
         excluded.extend((int(i), cq.id) for i in np.flatnonzero(~mask & (given >= 0) & ~unsure))
         missing.extend((int(i), cq.id) for i in np.flatnonzero(mask & (given < 0) & ~unsure & ~rejected))
-    for case, qid in sorted(excluded)[:MAX_CELL_DIAGNOSTICS]:
+    shown = caps.shown_per_code()
+    for case, qid in sorted(excluded)[:shown]:
         result.diagnostics.append(
             make(
                 "D006",
@@ -140,7 +138,7 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
                 hint=f"relevant if: {compiled.by_id[qid].question.relevant_if}",
             )
         )
-    for case, qid in sorted(missing)[:MAX_CELL_DIAGNOSTICS]:
+    for case, qid in sorted(missing)[:shown]:
         result.diagnostics.append(
             make(
                 "D007",
@@ -150,15 +148,10 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
                 severity=severity,
             )
         )
+    # The rest are counted, not located: a position per cell of a large sample costs more
+    # than the check, and nobody reads the 10,000th (``--all`` lists them all).
     for code, items in (("D006", excluded), ("D007", missing)):
-        if len(items) > MAX_CELL_DIAGNOSTICS:
-            first = sample.position(items[0][0], items[0][1])
-            result.diagnostics.append(
-                make(
-                    code,
-                    f"... and {len(items) - MAX_CELL_DIAGNOSTICS} more like the above",
-                    first,
-                    severity=severity if code == "D007" else None,
-                )
-            )
+        if shown is not None and len(items) > shown:
+            first = next(d for d in result.diagnostics if d.code == code)
+            result.diagnostics.append(caps.more(first, len(items) - shown, shown))
     return result

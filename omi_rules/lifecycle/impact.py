@@ -9,13 +9,17 @@ never silently skipped.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from omi_rules.diagnostics import Diagnostic
+from omi_rules.casedata.readers import read_table
+from omi_rules.diagnostics import Diagnostic, InputUnreadable
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import score
 from omi_rules.model.results import CriterionResult, OverallRatingResult, Result
@@ -167,18 +171,50 @@ def impact(
     samples: list[Sample],
     progress: Callable[[Sample], None] | None = None,
     paths: tuple[Path, Path] | None = None,
+    workers: int | None = None,
 ) -> Impact:
     """Score every sample under both rulesets and collect what moved. ``paths`` are where the
     two rulesets are, as given: a problem found in a ruleset while scoring is located there
-    (without them, the ruleset is named by its id)."""
+    (without them, the ruleset is named by its id).
+
+    Each inspection's case file is read once for both rulesets. With ``workers`` (default: the
+    cores, when there are enough inspections for it to pay) inspections are re-scored in
+    forked processes that share the two compiled rulesets; the result is the same, in the same
+    order, as scoring them one by one."""
     out = Impact()
-    questions = {"old": set(old.by_id), "new": set(new.by_id)}
-    where = paths or (Path(old.model.id), Path(new.model.id))
-    for sample in samples:
+    job = _Job(old, new, paths or (Path(old.model.id), Path(new.model.id)))
+    for sample, (moves, failure) in zip(samples, _outcomes(job, samples, workers), strict=True):
         if progress is not None:
             progress(sample)
+        if failure is not None:
+            out.failures[sample.name] = failure
+        else:
+            out.scored.append(sample.name)
+            out.moves.extend(moves)
+    return out
+
+
+PARALLEL_FROM = 8
+"""Fewest inspections re-scored in parallel: below it, starting the processes costs more."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    old: CompiledRuleset
+    new: CompiledRuleset
+    where: tuple[Path, Path]
+
+    def run(self, sample: Sample) -> tuple[list[Move], Failure | None]:
+        """One inspection under both rulesets: what moved, or why it could not be scored."""
+        table = None
+        if sample.cases is not None:
+            try:
+                table = read_table(sample.cases, str(sample.cases), self.old.registry.readers)
+            except InputUnreadable as exc:
+                return [], Failure(f"{self.old.model.id} {self.old.model.version}", exc.diagnostic)
+        questions = {"old": set(self.old.by_id), "new": set(self.new.by_id)}
         results: list[Result] = []
-        for which, compiled, ruleset in (("old", old, where[0]), ("new", new, where[1])):
+        for which, compiled, ruleset in (("old", self.old, self.where[0]), ("new", self.new, self.where[1])):
             # Data collected under one ruleset is re-scored under the other: columns of questions
             # only the other has are ignored, and questions only this one has count as unanswered.
             other = questions["new" if which == "old" else "old"] - questions[which]
@@ -190,17 +226,41 @@ def impact(
                 compiled=compiled,
                 ignore_columns=other,
                 allow_missing_questions=True,
+                table=table,
             )
             if scored.result is None:
                 errors = scored.report.errors or scored.report.unique()
                 under = f"{compiled.model.id} {compiled.model.version}"
-                out.failures[sample.name] = Failure(under, errors[0] if errors else None)
-                break
+                return [], Failure(under, errors[0] if errors else None)
             results.append(scored.result)
-        if len(results) == 2:
-            out.scored.append(sample.name)
-            out.moves.extend(compare(sample.name, results[0], results[1]))
-    return out
+        return compare(sample.name, results[0], results[1]), None
+
+
+_FORKED: _Job | None = None
+"""The job a forked worker runs: inherited from the parent, since compiled rulesets (which hold
+compiled conditions) cannot be pickled to a worker."""
+
+
+def _run_forked(sample: Sample) -> tuple[list[Move], Failure | None]:
+    assert _FORKED is not None
+    return _FORKED.run(sample)
+
+
+def _outcomes(job: _Job, samples: list[Sample], workers: int | None) -> Iterator[tuple[list[Move], Failure | None]]:
+    """Each sample's outcome, in order: in this process, or in forked workers where it pays
+    (Linux, more than one core, ``PARALLEL_FROM`` inspections or more)."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    methods = multiprocessing.get_all_start_methods()
+    if count < 2 or len(samples) < PARALLEL_FROM or "fork" not in methods or sys.platform != "linux":
+        yield from (job.run(sample) for sample in samples)
+        return
+    global _FORKED
+    _FORKED = job
+    try:
+        with multiprocessing.get_context("fork").Pool(min(count, len(samples))) as pool:
+            yield from pool.imap(_run_forked, samples)
+    finally:
+        _FORKED = None
 
 
 def _questions_that_moved(a: CriterionResult, b: CriterionResult) -> tuple[str, ...]:

@@ -78,7 +78,6 @@ def synthetic_table(
         row += [answers[cq.id][i] for cq in compiled.questions]
         table.rows.append(row)
         table.row_positions.append(Position("synthetic.csv", i + 2, 1))
-        table.cell_positions.append([])
     return table
 
 

@@ -67,6 +67,27 @@ def validate(data: Any, schema_name: str, source_map: SourceMap) -> list[Diagnos
     return out
 
 
+def validate_and_prune(
+    data: Any, schema_name: str, source_map: SourceMap, budget: int | None = None
+) -> tuple[list[Diagnostic], set[PathKey], bool]:
+    """``validate`` and ``invalid_paths`` in one pass over the schema's errors, and whether
+    validation stopped at ``budget`` errors (None: no budget) before the end of ``data``.
+
+    Validating is the costly step (a part of thousands of bad items spends most of ``check``
+    here), so the loader, which needs both the diagnostics and what to prune, validates once.
+    Each error is explained and dropped as it comes: keeping 100,000 errors (each with its
+    ``oneOf`` branches' errors) to use them twice cost gigabytes.
+    """
+    diagnostics: list[Diagnostic] = []
+    paths: set[PathKey] = set()
+    for count, error in enumerate(validator(schema_name).iter_errors(data)):
+        if budget is not None and count >= budget:
+            return diagnostics, paths, True
+        diagnostics.extend(_explain(error, source_map, schema_name))
+        paths.update(_prune_error(error, data))
+    return diagnostics, paths, False
+
+
 def _path(error: ValidationError) -> PathKey:
     return tuple(error.absolute_path)
 

@@ -15,13 +15,18 @@ from omi_rules import __version__
 from omi_rules.model.results import Result
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or a binary file's bytes, e.g. a workbook) to ``path`` via a temporary
+    file in the same folder and a rename."""
     folder = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         # mkstemp creates the file readable by its owner only; give it the usual permissions.
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)

@@ -144,7 +144,7 @@ BASIS = {
 """How each rating came about, in a report's words."""
 
 
-def _rating_basis(rated: RatingResult) -> str:
+def rating_basis(rated: RatingResult) -> str:
     if rated.basis == "moderated":
         return f"moderated (computed: {rated.computed})" + (f": {rated.reason}" if rated.reason else "")
     text = BASIS[rated.basis]
@@ -162,7 +162,7 @@ def rating_tables(result: Result) -> list[Table]:
         for r in result.ratings.values():
             note = " (not counted)" if r.id in excluded and r.id not in counted else ""
             points = "" if r.points is None else str(r.points)
-            rows.append([f"{r.id} {r.title}", (r.label or "not rated") + note, points, _rating_basis(r)])
+            rows.append([f"{r.id} {r.title}", (r.label or "not rated") + note, points, rating_basis(r)])
         tables.append(Table("Ratings", [words(result).criterion, "Rating", "Points", "How"], rows))
     for o in result.overall_ratings.values():
         total = "-" if o.total is None else f"{text(o.total)} of {o.maximum}" + (" (rescaled)" if o.rescaled else "")

@@ -20,9 +20,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severity
+from omi_rules.diagnostics.caps import schema_budget
 from omi_rules.diagnostics.codes import make
 from omi_rules.model import Ruleset
-from omi_rules.model.schema_check import invalid_paths, validate, validator
+from omi_rules.model.schema_check import invalid_paths, validate, validate_and_prune, validator
 from omi_rules.ruleset.inherit import find_parent, merge_documents, parent_problem
 from omi_rules.yamlio.reader import PathKey, SourceMap, YamlDocument, load_yaml
 
@@ -69,6 +70,8 @@ class LoadedRuleset:
     data_map: SourceMap | None = None
     """Positions of ``data`` as merged, before anything was dropped: ``source_map`` is that of
     the document the model was built from, whose list indices differ once an item is dropped."""
+    cached: bool = False
+    """True when this came from the cache of checked rulesets (``omi_rules.engine.cache``)."""
 
     @property
     def complete(self) -> bool:
@@ -116,13 +119,22 @@ def load_ruleset(path: Path, _extending: tuple[Path, ...] = ()) -> LoadedRuleset
     result.source_map = main.source_map
     extends = main.data.get("extends") if isinstance(main.data, dict) else None
     overlay = isinstance(extends, str)
-    result.diagnostics.extend(
-        validate(main.data, "ruleset-overlay.schema.json" if overlay else "ruleset.schema.json", main.source_map)
-    )
+    main_schema = "ruleset-overlay.schema.json" if overlay else "ruleset.schema.json"
+    main_diagnostics, main_bad, stopped = validate_and_prune(main.data, main_schema, main.source_map, schema_budget())
+    result.diagnostics.extend(main_diagnostics)
+    if stopped:
+        result.diagnostics.append(_stopped(main.source_map.value(()), schema_budget()))
     if not isinstance(main.data, dict):
         return result
     merged = dict(main.data)
-    _merge_parts(main, merged, result, overlay)
+    found = _merge_parts(main, merged, result, overlay)
+    if stopped or any(d.code == "L002" for d in result.diagnostics):
+        return result  # not every schema error is known: nothing can be pruned to a model
+    # What the schema rejects in the merged ruleset, from the errors just found in the main
+    # file and each part (their items keep their place, offset in the merged lists): a part's
+    # items are validated once, not again to prune them. A constraint only the whole can break
+    # is still found: pruning repeats until the merged ruleset satisfies the schema.
+    first_bad = None if overlay else main_bad | found
     if isinstance(extends, str):
         resolved = _resolve_parent(main_path, extends, merged, result, _extending)
         if resolved is None:
@@ -134,7 +146,7 @@ def load_ruleset(path: Path, _extending: tuple[Path, ...] = ()) -> LoadedRuleset
         result.diagnostics.extend(d for d in again if d.sort_key() not in known)
     result.data = merged
     result.data_map = result.source_map
-    pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned)
+    pruned, pruned_map = _prune_to_schema(merged, result.source_map, result.pruned, first_bad)
     if pruned is None:
         return result
     try:
@@ -176,15 +188,16 @@ def _resolve_parent(
 
 
 def _prune_to_schema(
-    data: dict[str, Any], source_map: SourceMap, pruned: Pruned
+    data: dict[str, Any], source_map: SourceMap, pruned: Pruned, first_bad: set[PathKey] | None = None
 ) -> tuple[dict[str, Any] | None, SourceMap]:
     """Drop what the schema rejects (already reported) so the rest can be checked for meaning.
 
-    Returns None when the document cannot be repaired enough to build a model.
+    ``first_bad``: the paths to drop first, when the caller knows them from errors it already
+    has. Returns None when the document cannot be repaired enough to build a model.
     """
     recovered = False
-    for _ in range(8):
-        bad = invalid_paths(data, "ruleset.schema.json")
+    for attempt in range(8):
+        bad = first_bad if attempt == 0 and first_bad else invalid_paths(data, "ruleset.schema.json")
         if not bad:
             return data, source_map
         if () in bad:  # a top-level key is missing: recover once, as a compiler would
@@ -277,11 +290,15 @@ def prune(data: Any, source_map: SourceMap, remove: set[PathKey], pruned: Pruned
     return copy(data, (), ()), new_map
 
 
-def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRuleset, overlay: bool = False) -> None:
-    """Append each included part's lists to ``merged`` (problems go to ``result``)."""
+def _merge_parts(
+    main: YamlDocument, merged: dict[str, Any], result: LoadedRuleset, overlay: bool = False
+) -> set[PathKey]:
+    """Append each included part's lists to ``merged`` (problems go to ``result``). Returns
+    the paths, in ``merged``, of the appended items the part's schema rejects."""
+    bad: set[PathKey] = set()
     includes = merged.get("include")
     if not isinstance(includes, list):
-        return
+        return bad
     root = main.path.parent.resolve()
     seen: set[Path] = {main.path.resolve()}
     for index, entry in enumerate(includes):
@@ -329,8 +346,11 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
         if part.data is None:
             continue
         schema = "ruleset-part-overlay.schema.json" if overlay else "ruleset-part.schema.json"
-        errors = validate(part.data, schema, part.source_map)
+        errors, part_bad, stopped = validate_and_prune(part.data, schema, part.source_map, schema_budget())
         result.diagnostics.extend(errors)
+        if stopped:
+            result.diagnostics.append(_stopped(part.source_map.value(()), schema_budget()))
+            continue
         if not isinstance(part.data, dict):
             continue
         part_of, main_id = part.data.get("part_of"), merged.get("id")
@@ -352,11 +372,24 @@ def _merge_parts(main: YamlDocument, merged: dict[str, Any], result: LoadedRules
                 continue
             offset = len(existing)
             merged[key] = existing + list(items)
-            for i in range(len(items)):
-                result.source_map.rebase((key, offset + i), part.source_map, (key, i))
+            result.source_map.append_items(key, offset, part.source_map)
+            bad.update(
+                (key, offset + p[1], *p[2:]) for p in part_bad if len(p) > 1 and p[0] == key and isinstance(p[1], int)
+            )
             if key not in data_keys(main):
                 result.source_map.keys.setdefault((key,), part.source_map.key((key,)))
                 result.source_map.values.setdefault((key,), part.source_map.value((key,)))
+    return bad
+
+
+def _stopped(where: Position, budget: int | None) -> Diagnostic:
+    """``L002``: schema validation of a file stopped at its budget (``caps.SCHEMA_BUDGET``)."""
+    return make(
+        "L002",
+        f"schema validation of this file stopped after {budget:,} findings; the rest is not checked",
+        Position(where.file),
+        hint="fix the findings shown (often one mistake repeated) and check again, or use --all to check it all",
+    )
 
 
 def _valid_id(value: Any) -> bool:

@@ -138,6 +138,28 @@ def campaign_conditions(inputs: int, seed: int) -> int:
     return failures
 
 
+def bounded(sizes: tuple[int, ...]) -> int:
+    """Each hostile shape at each size: its time, exit code and how many findings it listed,
+    and the growth from the first size to the last against linear. Exit code 1 if any time grew
+    more than 2.5 times as fast as its input (the limit tests/test_bounded_work.py asserts at
+    small sizes: ten times the time for four times the input)."""
+    import tempfile
+
+    from tests.fuzz import hostile
+
+    failed = False
+    with tempfile.TemporaryDirectory() as work:
+        for shape in hostile.RULESET_SHAPES + hostile.CASE_SHAPES:
+            runs = [hostile.measure(shape, n, Path(work)) for n in sizes]
+            for n, run in zip(sizes, runs, strict=True):
+                listed = len(run.body.get("diagnostics", []))
+                print(f"{shape:16} {n:>8,} {run.seconds:7.2f}s exit {run.exit_code} listed {listed}")
+            growth = (runs[-1].seconds / runs[0].seconds) / (sizes[-1] / sizes[0])
+            failed = failed or growth > 2.5
+            print(f"{shape:16} time grew {growth:.2f}x as fast as the input")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.campaign", description=__doc__.split("\n")[0])
     parser.add_argument("--inputs", type=int, default=500, help="generated inputs per path, in-process")
@@ -146,7 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subprocess", type=int, default=0, help="more inputs per path, run as processes")
     parser.add_argument("--replay", help="JSON of one input, as printed for a failure")
     parser.add_argument("--keep", type=Path, help="with --replay: copy the input's folder here")
+    parser.add_argument(
+        "--bounded",
+        metavar="SIZES",
+        nargs="?",
+        const="10000,100000",
+        help="instead: time every hostile shape (tests/fuzz/hostile.py) at two sizes, default 10000,100000",
+    )
     args = parser.parse_args(argv)
+    if args.bounded:
+        return bounded(tuple(int(n) for n in args.bounded.split(",")))
     if args.replay:
         spec = json.loads(args.replay)
         recipe = tuple((str(kind), int(seed)) for kind, seed in spec["recipe"])

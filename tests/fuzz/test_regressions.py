@@ -292,9 +292,15 @@ def test_a_csv_read_as_one_line_is_reported_quickly(tmp_path: Path) -> None:
     started = time.perf_counter()
     outcome = run(tmp_path, "score", "omi", "cases.csv", "--format", "json")
     assert time.perf_counter() - started < 10
-    unknown = [d for d in json.loads(outcome.stdout)["diagnostics"] if d["code"] == "D001"]
-    assert outcome.exit_code == 1 and len(unknown) > 10_000
+    body = json.loads(outcome.stdout)
+    unknown = [d for d in body["diagnostics"] if d["code"] == "D001"]
+    [more] = [d for d in body["diagnostics"] if d["code"] == "L001" and " D001 " in d["message"]]  # issue 18
+    assert outcome.exit_code == 1 and len(unknown) == 50 and more["count"] > 10_000
     assert 0 < sum("did you mean" in (d["hint"] or "") for d in unknown) <= 50
+    everything = run(tmp_path, "score", "omi", "cases.csv", "--format", "json", "--all")
+    every = json.loads(everything.stdout)
+    assert len([d for d in every["diagnostics"] if d["code"] == "D001"]) == len(unknown) + more["count"]
+    assert every["summary"] == body["summary"] and not any(d["code"] == "L001" for d in every["diagnostics"])
 
 
 # ---- impact: impact.impact, cli.impact --------------------------------------------------------

@@ -23,6 +23,7 @@ from omi_rules.diagnostics import Report, formats
     help="human: source line and caret; json: for programs; github: workflow annotations.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@common.all_findings
 def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check rulesets (folders or files): schema, references, bands, conditions.
 
@@ -37,15 +38,16 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         loaded = check_ruleset(path, report, registry)
         files.update(loaded.files)
     diagnostics = report.sorted()
+    shown = common.shown(diagnostics)
     if fmt == "json":
-        click.echo(formats.as_json(diagnostics, len(paths)))
+        click.echo(formats.as_json(shown, len(paths), every=diagnostics))
     elif fmt == "github":
         if diagnostics:
-            click.echo(formats.github(diagnostics))
+            click.echo(formats.github(shown))
         click.echo(formats.summary(diagnostics, len(paths)), err=True)
     else:
         if diagnostics:
-            click.echo(formats.human(diagnostics, files, color=sys.stdout.isatty()) + "\n")
+            click.echo(formats.human(shown, files, color=sys.stdout.isatty()) + "\n")
         click.echo(formats.summary(diagnostics, len(paths)))
     sys.exit(report.exit_code(strict))
 

@@ -20,6 +20,7 @@ from omi_rules.diagnostics import Report
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option("--exit-code", is_flag=True, help="Exit with 1 when there is any change (for CI gates).")
+@common.all_findings
 def diff(old: Path, new: Path, fmt: str, output: Path | None, exit_code: bool) -> None:
     """What changed between two rulesets, in methodology terms: criteria, questions,
     conditions, weights, bands, decisions and sample rules added, removed or changed.

@@ -18,6 +18,7 @@ from omi_rules.diagnostics import Report
     "--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="Output format."
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@common.all_findings
 def docs_command(ruleset: Path, fmt: str, output: Path | None) -> None:
     """Write the methodology handbook of a ruleset: every criterion, question and rule in plain
     English, with the source or assumption behind each. The ruleset is checked first."""

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from omi_rules.cli import common
-from omi_rules.diagnostics import Diagnostic, Severity, formats
+from omi_rules.diagnostics import Diagnostic, Severity, counted, formats, tally
 
 PATH_HELP = (
     "PATH names keys, and list items by their id: band_sets/conclusion/bands/good/min, "
@@ -31,10 +31,8 @@ def _print(diagnostics: list[Diagnostic], files: dict[str, list[str]]) -> None:
     """Diagnostics on standard error, as ``score`` prints them, with a count."""
     if not diagnostics:
         return
-    click.echo(formats.human(diagnostics, files, color=sys.stderr.isatty()), err=True)
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
+    click.echo(formats.human(common.shown(diagnostics), files, color=sys.stderr.isatty()), err=True)
+    click.echo(counted(*tally(diagnostics)), err=True)
 
 
 def _fail(exc: Any) -> NoReturn:
@@ -67,6 +65,7 @@ def _format(value: Any, fmt: str) -> str:
     show_default=True,
     help="yaml: text as it is, lists and mappings as YAML; json: for programs.",
 )
+@common.all_findings
 def get_command(ruleset: Path, path: str, fmt: str) -> None:
     """Print the value at PATH of a ruleset (part files and extends applied); where it is
     written goes to standard error."""
@@ -88,6 +87,7 @@ def get_command(ruleset: Path, path: str, fmt: str) -> None:
 @click.option("--string", "as_text", is_flag=True, help="Take each VALUE as text, exactly as given, not as YAML.")
 @click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; save nothing.")
 @click.option("--force", is_flag=True, help="Save even if the change introduces errors.")
+@common.all_findings
 def set_command(ruleset: Path, assignments: tuple[str, ...], as_text: bool, dry_run: bool, force: bool) -> None:
     """Change values of a ruleset, keeping every comment, the key order, the quoting and the
     layout of all other lines.

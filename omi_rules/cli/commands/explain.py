@@ -20,6 +20,8 @@ from omi_rules.cli import common
 @click.option("--case", "case_id", help="Show why each question was or was not relevant to this case.")
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
 @click.option("--surveys", "surveys", multiple=True, metavar="PATH", help="Survey data, as for score.")
+@common.all_findings
+@common.no_cache
 def explain(
     ruleset: Path,
     cases: str,

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from omi_rules.checks import check_ruleset
 from omi_rules.cli import common
 from omi_rules.diagnostics import Report
+from omi_rules.engine import cache
 
 
 @click.command()
@@ -26,7 +26,12 @@ from omi_rules.diagnostics import Report
     "of inspections (repeat for more).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="xlsx: a workbook, one sheet per table (needs --output).",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option(
@@ -35,15 +40,19 @@ from omi_rules.diagnostics import Report
     help="Exit with 1 when a conclusion, grade, rating, overall rating or decision changes (grade-change) "
     "or when anything moves.",
 )
+@common.all_findings
+@common.no_cache
 def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
     """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
     decision that moves, per inspection, with the questions that explain it."""
     from omi_rules.engine.compiled import compile_ruleset
     from omi_rules.lifecycle import impact as impact_module
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     report = Report()
     registry = common.load_plugins()
-    loaded = [check_ruleset(path, report, registry) for path in (old, new)]
+    loaded = [cache.checked_ruleset(path, report, registry) for path in (old, new)]
     if report.errors or report.unreadable or any(item.model is None for item in loaded):
         common.print_diagnostics(report, {k: v for item in loaded for k, v in item.files.items()})
         sys.exit(report.exit_code() or 1)
@@ -61,8 +70,12 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
         "json": impact_module.as_json,
         "html": impact_module.as_html,
     }
-    text = render[fmt](result, *names)
-    common.emit(text, output)
+    if fmt == "xlsx":
+        from omi_rules.workbook.impact import impact_workbook
+
+        common.emit(impact_workbook(result, *names), output)
+    else:
+        common.emit(render[fmt](result, *names), output)
     if output is not None:  # the report went to a file: name the inspections not scored here too
         for name, failure in sorted(result.failures.items()):
             click.echo(failure.describe(name), err=True)

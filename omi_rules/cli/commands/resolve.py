@@ -16,6 +16,7 @@ from omi_rules.diagnostics import Report
 @click.argument("ruleset", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@common.all_findings
 def resolve(ruleset: Path, fmt: str, output: Path | None) -> None:
     """Print the fully resolved ruleset (part files and `extends` applied), each item with the
     file and line it comes from. The ruleset is checked first."""

@@ -8,6 +8,9 @@ file being edited, and a ruleset kept elsewhere needs a copy of each it uses.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from omi_rules.diagnostics.suggest import did_you_mean
@@ -18,11 +21,24 @@ from omi_rules.model.schemas import CHECKS, PUBLISHED, SUFFIX, render_schema, sc
 @click.argument("name", required=False)
 @click.option("--part", is_flag=True, help="Print the schema of part files (the same as NAME ruleset-part).")
 @click.option("--list", "list_names", is_flag=True, help="List the schemas that can be printed, and what each checks.")
-def schema(name: str | None, part: bool, list_names: bool) -> None:
+@click.option(
+    "--cases",
+    "cases_of",
+    type=click.Path(path_type=Path),
+    metavar="RULESET",
+    help="Print the schema of RULESET's case data: its fields, questions and allowed values.",
+)
+def schema(name: str | None, part: bool, list_names: bool, cases_of: Path | None) -> None:
     """Print the JSON Schema (2020-12) NAME: ruleset (the default), part, overlay, part-overlay,
-    tests, case-data, judgements or result. `--list` says what each checks."""
+    tests, case-data, judgements or result. `--list` says what each checks. `--cases RULESET`
+    prints the schema of one ruleset's case data (the ruleset is checked first)."""
     if list_names:
         click.echo(_listing(), nl=False)
+        return
+    if cases_of is not None:
+        if name is not None or part:
+            raise click.UsageError("give a schema NAME, --part or --cases RULESET, not two of them")
+        click.echo(_case_schema(cases_of), nl=False)
         return
     if part and name is not None:
         raise click.UsageError("give a schema NAME or --part, not both")
@@ -52,3 +68,18 @@ def _listing() -> str:
     rows = [(", ".join(aliases[file]), file, CHECKS[file]) for file in PUBLISHED]
     width = max(len(names) for names, _, _ in rows)
     return "".join(f"{names:<{width}}  {file}: {checks}\n" for names, file, checks in rows)
+
+
+def _case_schema(ruleset: Path) -> str:
+    """The case-data schema of a checked ruleset; its errors are reported (exit 1 or 2)."""
+    from omi_rules.casedata.schema import render_case_schema
+    from omi_rules.checks import check_ruleset
+    from omi_rules.cli import common
+    from omi_rules.diagnostics import Report
+
+    report = Report()
+    loaded = check_ruleset(ruleset, report, common.load_plugins())
+    if loaded.model is None or report.errors or report.unreadable:
+        common.print_diagnostics(report, loaded.files)
+        sys.exit(report.exit_code() or 1)
+    return render_case_schema(loaded.model)

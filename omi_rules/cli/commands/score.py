@@ -32,10 +32,11 @@ from omi_rules.diagnostics import formats
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown", "html"]),
+    type=click.Choice(["table", "json", "markdown", "html", "xlsx"]),
     default="table",
     show_default=True,
-    help="table: terminal tables; json: the full result; markdown; html: one self-contained page.",
+    help="table: terminal tables; json: the full result; markdown; html: one self-contained page; "
+    "xlsx: a workbook, one sheet per table (needs --output).",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option(
@@ -48,6 +49,8 @@ from omi_rules.diagnostics import formats
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="RULESET is a folder of versions: use the one in force on this date (YYYY-MM-DD).",
 )
+@common.all_findings
+@common.no_cache
 def score(
     ruleset: Path,
     cases: Path | None,
@@ -71,6 +74,8 @@ def score(
 
     if cases is None and judgements is None:
         raise click.UsageError("give CASES, or --judgements with the ratings to roll up (or both)")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if as_of is not None:
         ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
@@ -94,7 +99,8 @@ def score(
         files[str(path)] = common.text_lines(path)
     if scored.result is None:
         if fmt == "json":  # programs get the findings as JSON, like `check --format json`
-            click.echo(formats.as_json(scored.report.sorted(), 1))
+            every = scored.report.sorted()
+            click.echo(formats.as_json(common.shown(every), 1, every=every))
         else:
             common.print_diagnostics(scored.report, files)
         sys.exit(scored.report.exit_code() or 1)
@@ -117,6 +123,11 @@ def score(
 
         assert scored.compiled is not None
         text = render_html(result, scored.compiled.model, extra)
+    elif fmt == "xlsx":
+        from omi_rules.workbook.results import result_workbook
+
+        common.emit(result_workbook(result, scored.compiled.model.rounding, extra), output)
+        sys.exit(0)
     else:
         on_terminal = output is None and sys.stdout.isatty()
         width = max(80, shutil.get_terminal_size((110, 24)).columns) if on_terminal else 110

@@ -1,0 +1,162 @@
+"""A cache of checked rulesets, so a second ``score`` or ``impact`` skips loading and checking.
+
+Loading, validating and checking omi-2008 takes about half a second on every run, the same
+half second each time while the ruleset is unchanged. The checked result (the loaded ruleset
+and every finding) is kept in the user's cache directory (``platformdirs``), one file per
+ruleset, and used again only when nothing that made it can have changed:
+
+* the key names the ruleset as given, the working directory (diagnostics show paths relative
+  to it), the Python and omi-rules versions, every plugin and its version, and the size and
+  time of every file of the omi_rules package and its schemas (a developer's edit of a check
+  changes the key, without a version bump);
+* the entry lists every file the ruleset was read from, with its SHA-256, and is used only if
+  each still has those bytes; and the sibling rulesets an ``extends`` may pick its parent
+  from are part of the key.
+
+Any failure (no cache directory, not writable, a corrupt or foreign entry, a pickle of another
+version) falls back to the full path, silently: the cache can make a run faster, never
+different. ``--no-cache`` (or ``OMI_RULES_NO_CACHE=1``) turns it off; ``OMI_RULES_CACHE_DIR``
+moves it. The entries are pickles, read only from the user's own cache directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from omi_rules import __version__
+from omi_rules.diagnostics import Diagnostic, Report
+from omi_rules.plugins.manager import Registry, builtin_registry
+from omi_rules.ruleset.loader import LoadedRuleset
+
+FORMAT = 1
+"""The layout of an entry; entries of another layout are ignored."""
+
+_OFF: ContextVar[bool] = ContextVar("omi_rules_no_cache", default=False)
+
+
+def disable(off: bool = True) -> None:
+    """No cache for the rest of this context (``--no-cache``)."""
+    _OFF.set(off)
+
+
+def enabled() -> bool:
+    return not _OFF.get() and os.environ.get("OMI_RULES_NO_CACHE", "") in ("", "0")
+
+
+def directory() -> Path:
+    """Where entries are kept: ``OMI_RULES_CACHE_DIR``, else the user's cache directory."""
+    chosen = os.environ.get("OMI_RULES_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("omi-rules")) / "rulesets"
+
+
+@dataclass
+class _Entry:
+    format: int
+    key: str
+    files: list[tuple[str, str]]
+    """Each file read, absolute, with the SHA-256 of its bytes."""
+    loaded: LoadedRuleset
+    diagnostics: list[Diagnostic]
+    unreadable: bool
+
+
+def checked_ruleset(path: Path, report: Report, registry: Registry | None = None) -> LoadedRuleset:
+    """``check_ruleset``, from the cache when the entry for ``path`` is still true."""
+    from omi_rules.checks import check_ruleset  # the checks' code, only on a miss
+
+    registry = registry or builtin_registry()
+    if not enabled():
+        return check_ruleset(path, report, registry)
+    key, entry = "", None
+    try:
+        key = _key(path, registry)
+        entry = _read(directory() / f"{key}.pickle", key)
+    except Exception:  # any trouble with the cache is a miss, never a failure (a corrupt
+        entry = None  # entry is written again below)
+    if entry is not None:
+        report.extend(entry.diagnostics)
+        report.unreadable = report.unreadable or entry.unreadable
+        entry.loaded.cached = True
+        return entry.loaded
+    own = Report()
+    loaded = check_ruleset(path, own, registry)
+    report.extend(own.diagnostics)
+    report.unreadable = report.unreadable or own.unreadable
+    if key and not own.unreadable:
+        try:
+            files = [(str(file), _sha256(file)) for file in _read_files(loaded)]
+            _write(directory() / f"{key}.pickle", _Entry(FORMAT, key, files, loaded, own.diagnostics, own.unreadable))
+        except Exception:  # unwritable, full, a file gone meanwhile: just not cached
+            pass
+    return loaded
+
+
+def _key(path: Path, registry: Registry) -> str:
+    package = Path(__file__).resolve().parents[1]
+    code = sorted(
+        (str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
+        for pattern in ("**/*.py", "**/*.j2")
+        for p in package.glob(pattern)
+    )
+    main = path if path.is_file() else path / "ruleset.yaml"
+    siblings = sorted(
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in main.resolve().parent.parent.glob("*/ruleset.yaml")
+    )
+    facts: dict[str, Any] = {
+        "format": FORMAT,
+        "omi_rules": __version__,
+        "python": sys.version,
+        "plugins": sorted(registry.versions().items()),
+        "cwd": str(Path.cwd()),
+        "path": str(path),
+        "code": code,
+        "siblings": siblings,
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def _read_files(loaded: LoadedRuleset) -> list[Path]:
+    """The files ``loaded`` was read from, absolute (its ``files`` are named for display)."""
+    return [(Path.cwd() / name).resolve() for name in loaded.files]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read(where: Path, key: str) -> _Entry | None:
+    if not where.is_file():
+        return None
+    with where.open("rb") as handle:
+        entry = pickle.load(handle)
+    if not isinstance(entry, _Entry) or entry.format != FORMAT or entry.key != key:
+        return None
+    if not entry.files or any(not Path(name).is_file() or _sha256(Path(name)) != sha for name, sha in entry.files):
+        return None
+    return entry
+
+
+def _write(where: Path, entry: _Entry) -> None:
+    """Write atomically: a reader never sees half an entry."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=where.parent, prefix=".entry-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(entry, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, where)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
