@@ -142,6 +142,20 @@ def test_the_figures_are_in_every_report_format(tmp_path: Path) -> None:
     assert (
         "| Is the resolution of breach working well? | Working well in part | 5 of 9 | 56% | 27-81% | 4.2 |" in markdown
     )
+    workbook_file = tmp_path / "scores.xlsx"
+    assert north_wales("--format", "xlsx", "--output", str(workbook_file)).exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook_file)["Survey of sentencers"]
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert (
+        "Is the resolution of breach working well?",
+        "Working well in part",
+        "5 of 9",
+        "56%",
+        "27-81%",
+        "4.2",
+    ) in rows
 
 
 def test_score_without_surveys_is_unchanged() -> None:
