@@ -12,7 +12,9 @@ from omi_rules.diagnostics.codes import CODES
 from omi_rules.model import common as model_common
 from omi_rules.model import ratings as model_ratings
 from omi_rules.model import ruleset as model
+from omi_rules.model import surveys as model_surveys
 from omi_rules.model.results import (
+    AnswerShare,
     CriterionResult,
     DecisionResult,
     HeadlineResult,
@@ -23,6 +25,8 @@ from omi_rules.model.results import (
     RatingResult,
     Result,
     SectionResult,
+    SurveyQuestionResult,
+    SurveyResult,
     ThreadResult,
 )
 
@@ -40,7 +44,7 @@ def test_every_code_is_documented(code: str) -> None:
 
 
 def _models() -> list[type[BaseModel]]:
-    modules = (model, model_common, model_ratings)
+    modules = (model, model_common, model_ratings, model_surveys)
     return [
         obj
         for module in modules
@@ -82,6 +86,9 @@ RESULT_TABLES: dict[type[BaseModel], str] = {
     RatingResult: "Each rating",
     OverallRatingResult: "Each overall rating",
     PluginSectionResult: "Each plugin section",
+    SurveyResult: "Each survey",
+    SurveyQuestionResult: "Each survey question",
+    AnswerShare: "Each share",
 }
 """Each object of the JSON result and the heading of its key table in docs/user-guide.md."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omi_rules.checks import conditions, metadata, plugins, ratings, references, structure
+from omi_rules.checks import conditions, metadata, plugins, ratings, references, structure, surveys
 from omi_rules.checks.context import CheckContext
 from omi_rules.diagnostics import Diagnostic, Report
 from omi_rules.model import Ruleset
@@ -18,7 +18,7 @@ from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.ruleset.loader import LoadedRuleset, Pruned, load_ruleset
 from omi_rules.yamlio.reader import SourceMap
 
-CHECKS = (references.run, structure.run, ratings.run, metadata.run, conditions.run, plugins.run)
+CHECKS = (references.run, structure.run, ratings.run, surveys.run, metadata.run, conditions.run, plugins.run)
 
 
 def run_checks(

@@ -6,9 +6,10 @@ the broken-fixture tests fail if a code lacks documentation or a fixture.
 
 Prefixes: ``Y`` reading YAML files, ``S`` the JSON Schema, ``R`` the ruleset's meaning
 (references, weights, bands, ...), ``C`` conditions, ``D`` case data, ``J`` section 4
-judgements, ``T`` ruleset tests, ``E`` changing a value with ``omi-rules set`` (``omi_rules.edit``),
-``L`` the limits on the work one run does (``omi_rules.diagnostics.caps``),
-``U`` how sure a score is: intervals (``score --uncertainty``) and sample planning (``plan``).
+judgements, ``Q`` survey (questionnaire) data, ``T`` ruleset tests, ``E`` changing a value with
+``omi-rules set`` (``omi_rules.edit``), ``L`` the limits on the work one run does
+(``omi_rules.diagnostics.caps``), ``U`` how sure a score is: intervals (``score --uncertainty``)
+and sample planning (``plan``).
 """
 
 from __future__ import annotations
@@ -119,6 +120,16 @@ CODES: dict[str, Code] = {
         Code("J005", "malformed-judgements"),
         Code("J006", "not-rateable"),
         Code("J007", "not-rated"),
+        # -- survey (questionnaire) data
+        Code("Q001", "unknown-survey"),
+        Code("Q002", "malformed-survey-data"),
+        Code("Q003", "unknown-survey-question"),
+        Code("Q004", "invalid-survey-answer"),
+        Code("Q005", "returned-exceeds-sent"),
+        Code("Q006", "survey-counts-disagree"),
+        Code("Q007", "duplicate-survey-data"),
+        Code("Q008", "survey-question-not-given", _W),
+        Code("Q009", "survey-figure-missing"),
         # -- ruleset tests
         Code("T001", "malformed-test-file"),
         Code("T002", "test-failed"),

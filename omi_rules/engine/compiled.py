@@ -94,8 +94,13 @@ class CompiledRuleset:
 
 def ruleset_hash(model: Ruleset) -> str:
     """sha256 of the resolved ruleset's canonical JSON: the same methodology, the same hash,
-    whatever the file layout, comments or key order."""
-    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    whatever the file layout, comments or key order. A ruleset that declares no surveys hashes
+    as it did before surveys existed (the key is left out when empty), so adding the key to the
+    format changed no ruleset's hash."""
+    dumped = model.model_dump(mode="json")
+    if not dumped.get("surveys"):
+        dumped.pop("surveys", None)
+    canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

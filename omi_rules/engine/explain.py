@@ -15,6 +15,7 @@ from omi_rules.conditions.rowwise import RowData, explain_row
 from omi_rules.engine.compiled import CompiledQuestion
 from omi_rules.engine.grading import decision_calls, on_decision_basis
 from omi_rules.engine.pipeline import Scored
+from omi_rules.engine.surveys import survey_calls
 from omi_rules.model.common import plural
 from omi_rules.model.ratings import band_totals
 from omi_rules.model.results import Result
@@ -234,6 +235,7 @@ def _decision(lines: list[str], scored: Scored, did: str) -> None:
     decision = next(x for x in scored.compiled.model.decisions if x.id == did)
     r = scored.result
     calls = decision_calls(r.threads, r.criteria, r.sections, r.grades, r.headlines, r.ratings, r.overall_ratings)
+    calls.update(survey_calls(r.surveys))
     lines.append(f"{d.title}: {d.label}")
     values = on_decision_basis(decision, calls, scored.compiled.model.rounding)
     if decision.basis == "rounded":

@@ -6,7 +6,7 @@ found an error, so a result is never computed from data with known problems.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from omi_rules import __version__
 from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
+from omi_rules.casedata.surveys import SurveyData, read_surveys
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.casedata.workbook import origin_findings
@@ -36,6 +37,7 @@ from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_col
 from omi_rules.engine.resample import sample_matrices
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
+from omi_rules.engine.surveys import score_surveys, survey_calls
 from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
 from omi_rules.engine.uncertainty import Settings as UncertaintySettings
 from omi_rules.engine.uncertainty import assess
@@ -55,6 +57,7 @@ from omi_rules.model.results import (
     Result,
     RulesetRef,
     Scores,
+    SurveyResult,
     Uncertainty,
 )
 from omi_rules.model.value_types import field_type
@@ -79,6 +82,8 @@ class Scored:
     judgements: Judgements | None = None
     mask: NDArray[np.bool_] | None = None
     result: Result | None = None
+    surveys: dict[str, SurveyData] = field(default_factory=dict)
+    """Checked survey data (``--surveys``), by survey id."""
 
 
 def _sha256(path: Path) -> str:
@@ -96,8 +101,12 @@ def prepare(
     allow_missing_questions: bool = False,
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
+    surveys: Collection[str] = (),
 ) -> Scored:
     """Check the ruleset and the data and evaluate relevance; stops at the first failing stage.
+
+    ``surveys`` are what ``--surveys`` names (data files, folders, ``NAME=FILE``); their data
+    is read and checked with the rest, and an unreadable survey file stops the run (exit 2).
 
     ``table`` and ``judgements_data`` give data already read (a ruleset test's inline cases
     and judgements) instead of ``cases`` and ``judgements`` files.
@@ -116,6 +125,14 @@ def prepare(
         compiled = compile_ruleset(loaded.model, registry)
     out.compiled = compiled
     model = compiled.model
+    if surveys:
+        try:
+            out.surveys, problems = read_surveys(list(surveys), model, registry.readers)
+        except InputUnreadable as exc:
+            report.add(exc.diagnostic)
+            report.unreadable = True
+            return out
+        report.extend(problems)
     if cases is None and table is None:  # given ratings alone: no sample to read
         if judgements is not None:
             try:
@@ -318,6 +335,7 @@ def score_sample(
     evaluation: Evaluation | None,
     judgements: Judgements | None,
     mask: NDArray[np.bool_] | None,
+    surveys: Mapping[str, SurveyResult] | None = None,
 ) -> Outcome:
     """Score, grade, rate and decide for the cases ``mask`` selects, from checked data.
 
@@ -345,8 +363,9 @@ def score_sample(
         else {}
     )
     ratings = rate_criteria(compiled, scores, grades, judgements.ratings if judgements is not None else {})
-    overall, unrated = rate_overall(compiled, ratings)
+    overall, unrated = rate_overall(compiled, ratings, survey_calls(surveys or {}))
     calls = decision_calls(scores.threads, scores.criteria, scores.sections, grades, headlines, ratings, overall)
+    calls.update(survey_calls(surveys or {}))
     return Outcome(scores, grades, headlines, decide(compiled, calls), ratings, overall, unrated)
 
 
@@ -364,6 +383,7 @@ def score(
     table: RawTable | None = None,
     judgements_data: tuple[Any, SourceMap] | None = None,
     uncertainty: PrecisionOptions | None = None,
+    surveys: Collection[str] = (),
 ) -> Scored:
     """Run the whole pipeline; ``result`` is set when nothing stopped it.
 
@@ -386,6 +406,7 @@ def score(
         allow_missing_questions,
         table,
         judgements_data,
+        surveys,
     )
     report, compiled, sample, evaluation = out.report, out.compiled, out.sample, out.evaluation
     replay = cases is None and table is None
@@ -407,7 +428,9 @@ def score(
         if problem is not None:
             report.add(problem)
             return out
-    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask)
+    survey_results = score_surveys(compiled.model, out.surveys, _hashes(out.surveys))
+    outcome = score_sample(compiled, sample, evaluation, out.judgements, mask, survey_results)
+    report.extend(survey_figures_missing(compiled, survey_results))
     for unrated in outcome.unrated:
         report.add(_unrated_error(unrated, judgements or ruleset, replay))
     if report.errors:
@@ -454,6 +477,7 @@ def score(
         wording=model.wording.model_dump(),
         ratings=outcome.ratings,
         overall_ratings=outcome.overall_ratings,
+        surveys=survey_results,
         by=grouping,
         findings=[
             Finding(
@@ -467,7 +491,14 @@ def score(
             for d in caps.capped(report.sorted(), caps.shown_per_code())  # as printed: see caps
         ],
         uncertainty=sample_uncertainty(
-            compiled, sample, evaluation, mask, outcome, out.judgements, settings_for(model, uncertainty)
+            compiled,
+            sample,
+            evaluation,
+            mask,
+            outcome,
+            out.judgements,
+            settings_for(model, uncertainty),
+            survey_calls(survey_results),
         )
         if uncertainty is not None and sample is not None and evaluation is not None and mask is not None
         else None,
@@ -495,6 +526,7 @@ def sample_uncertainty(
     outcome: Outcome,
     judgements: Judgements | None,
     settings: UncertaintySettings,
+    surveys: Mapping[tuple[str, str], object] | None = None,
 ) -> Uncertainty:
     """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``)."""
     matrices = sample_matrices(compiled, evaluation, mask, headline_indicators(compiled, sample, evaluation))
@@ -506,6 +538,7 @@ def sample_uncertainty(
         ratings=outcome.ratings,
         decisions={k: v.outcome for k, v in outcome.decisions.items()},
         overall={k: v.rating for k, v in outcome.overall_ratings.items()},
+        surveys=dict(surveys or {}),
     )
     return assess(compiled, matrices, inputs, settings)[0]
 
@@ -521,3 +554,47 @@ def _unrated_error(unrated: Unrated, where: Path, replay: bool) -> Diagnostic:
         hint="give the rating under 'ratings' in the judgements file, or declare in the ruleset what an "
         "unrated member does ('unrated: rescale' or 'unrated: {rating: ...}')",
     )
+
+
+def _hashes(surveys: Mapping[str, SurveyData]) -> dict[Path, str]:
+    return {path: _sha256(path) for data in surveys.values() for path in data.files}
+
+
+def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, SurveyResult]) -> list[Diagnostic]:
+    """A decision (or an overall rating's limit) that reads a survey figure the data does not
+    give (no data for the survey, the question not answered by anyone, or a response rate
+    without ``sent``) cannot be made: an error (``Q009``), never one taken on a missing figure."""
+    given = survey_calls(surveys)
+    out: list[Diagnostic] = []
+    readers = [("decision", d.id, compiled.decisions[d.id]) for d in compiled.model.decisions]
+    readers += [("overall rating", o.id, list(compiled.limits[o.id])) for o in compiled.model.overall_ratings]
+    for kind, rid, conditions in readers:
+        wanted = sorted(
+            {
+                key
+                for condition in conditions
+                if condition is not None
+                for key in condition.calls
+                if key[0] in ("survey", "response_rate")
+            }
+        )
+        for func, arg in wanted:
+            if given.get((func, arg)) is not None:
+                continue
+            sid = arg.split(".", 1)[0]
+            why = (
+                "no data was given for the survey"
+                if sid not in surveys
+                else "the data does not say how many were sent"
+                if func == "response_rate"
+                else "no respondent answered the question"
+            )
+            out.append(
+                make(
+                    "Q009",
+                    f"{kind} '{rid}' reads {func}('{arg}'), but {why}",
+                    Position("--surveys"),
+                    hint=f"give survey '{sid}' with --surveys (and 'sent' for a response rate)",
+                )
+            )
+    return out

@@ -13,6 +13,7 @@ level it counts as.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -88,11 +89,14 @@ def rating_calls(ratings: dict[str, RatingResult]) -> dict[tuple[str, str], obje
 
 
 def rate_overall(
-    compiled: CompiledRuleset, ratings: dict[str, RatingResult]
+    compiled: CompiledRuleset,
+    ratings: dict[str, RatingResult],
+    survey_figures: Mapping[tuple[str, str], object] | None = None,
 ) -> tuple[dict[str, OverallRatingResult], list[Unrated]]:
-    """Every overall rating; those that cannot be given (``unrated: error``) are listed."""
+    """Every overall rating; those that cannot be given (``unrated: error``) are listed.
+    ``survey_figures`` are the values of ``survey()`` and ``response_rate()`` for limits."""
     scales = {s.id: s for s in compiled.model.rating_scales}
-    calls = rating_calls(ratings)
+    calls = {**rating_calls(ratings), **(survey_figures or {})}
     out: dict[str, OverallRatingResult] = {}
     problems: list[Unrated] = []
     for overall in compiled.model.overall_ratings:

@@ -273,6 +273,9 @@ class Inputs:
     decisions: dict[str, str] = field(default_factory=dict)
     """Decision id -> the published outcome id."""
     overall: dict[str, str | None] = field(default_factory=dict)
+    surveys: dict[tuple[str, str], object] = field(default_factory=dict)
+    """The survey figures decisions and overall ratings may read (``survey_calls``): they come
+    from the questionnaires, not the cases, so they are held fixed across resamples."""
 
 
 def _figure(
@@ -498,10 +501,11 @@ def _outcomes(
                 changed[cid] = scores.criteria[cid].model_copy(update={"band": band})
             resampled = scores.model_copy(update={"criteria": {**scores.criteria, **changed}})
             ratings = rate_criteria(compiled, resampled, inputs.grades, inputs.given)
-            overall, _ = rate_overall(compiled, ratings)
+            overall, _ = rate_overall(compiled, ratings, inputs.surveys)
             calls = decision_calls(
                 scores.threads, scores.criteria, scores.sections, inputs.grades, inputs.headlines, ratings, overall
             )
+            calls.update(inputs.surveys)
             for (kind, k), value in zip(keys, row.tolist(), strict=True):
                 calls[(kind, k)] = None if value < 0 else Fraction(repr(value))
             decided = decide(compiled, calls)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.handbook.english import Phrasebook
 from omi_rules.handbook.ratings import overall_views, rating_scale_views
+from omi_rules.handbook.surveys import survey_views
 from omi_rules.handbook.views import (
     BandSetView,
     BandView,
@@ -220,6 +221,7 @@ class _Builder:
         source = lambda s: _required_source(s, m)  # noqa: E731 - binds the model for the ratings' views
         view.rating_scales = rating_scale_views(m, self.anchor, source)
         view.overall_ratings = overall_views(m, self.book, self.anchor, source)
+        view.surveys = survey_views(m, self.anchor, source)
         view.sample = self.sample()
         view.toc = self.toc(view)
         return view
@@ -556,6 +558,8 @@ class _Builder:
             entries.append(TocEntry("ratings", "Ratings and overall ratings", children))
         if view.decisions:
             entries.append(TocEntry("decisions", "Decisions", [TocEntry(d.anchor, d.title) for d in view.decisions]))
+        if view.surveys:
+            entries.append(TocEntry("surveys", "Surveys", [TocEntry(x.anchor, x.title) for x in view.surveys]))
         if view.sample is not None:
             entries.append(TocEntry("sample", "Sample requirements"))
         return entries

@@ -549,7 +549,29 @@ class _Sentence:
             return f"the number of specific criteria judged {value_words(node.arg)}"
         if node.func == "share":
             return f"the share of specific criteria judged {value_words(node.arg)}"
+        if node.func in ("survey", "response_rate"):
+            return self.survey_noun(node)
         return f"the {value_words(node.func)} of {node.arg}"
+
+    def survey_noun(self, node: n.Call) -> str:
+        """``survey('offenders.rules_explained')``: "the percentage of respondents to the
+        Questionnaire to offenders answering 'Were the rules ... explained?' with yes";
+        ``response_rate('offenders')``: "the response rate of the Questionnaire to offenders"."""
+        sid, _, rest = node.arg.partition(".")
+        survey = next((s for s in self.book.model.surveys if s.id == sid), None)
+        if survey is None:
+            return f"the {value_words(node.func)} of {node.arg}"
+        if node.func == "response_rate":
+            return f"the response rate (percent) of the {survey.title}"
+        qid, _, answer = rest.partition(".")
+        question = next((q for q in survey.questions if q.id == qid), None)
+        if question is None:
+            return f"the survey figure {node.arg}"
+        answers = [answer] if answer else list(question.indicator_answers())
+        return (
+            f"the percentage of respondents to the {survey.title} answering '{question.text}' with "
+            f"{either_words(answers)}"
+        )
 
 
 # --------------------------------------------------------------------------- numeric wording

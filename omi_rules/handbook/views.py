@@ -286,6 +286,30 @@ class ChangeView:
     changes: list[str]
 
 
+@dataclass(frozen=True)
+class SurveyQuestionView:
+    text: str
+    answers: str
+    """The answer scale in words: `yes or no`; `Working well in part or Another answer`."""
+    indicator: str
+    """What the question's indicator is, in a sentence."""
+    informs: str | None
+    source: SourceView
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    id: str
+    anchor: str
+    title: str
+    respondents: str
+    informs: str | None
+    reporting: str
+    """How its figures are reported: shares, the interval and its confidence, the correction."""
+    questions: list[SurveyQuestionView] = field(default_factory=list)
+    source: SourceView | None = None
+
+
 @dataclass
 class HandbookView:
     """Everything either template shows, in reading order."""
@@ -308,5 +332,6 @@ class HandbookView:
     headlines: list[HeadlineView] = field(default_factory=list)
     rating_scales: list[RatingScaleView] = field(default_factory=list)
     overall_ratings: list[OverallView] = field(default_factory=list)
+    surveys: list[SurveyView] = field(default_factory=list)
     sample: SampleView | None = None
     toc: list[TocEntry] = field(default_factory=list)

@@ -42,6 +42,7 @@ LABELS = {
     "levels": "level",
     "overall_ratings": "overall rating",
     "limits": "limit",
+    "surveys": "survey",
 }
 
 

@@ -117,16 +117,27 @@ class Impact:
         return Counter(m.target for m in self.moves if m.kind in VERDICTS)
 
 
+SURVEYS_FOLDER = "surveys"
+"""The sub-folder name of survey data (``score --surveys``), which ``find_samples`` skips."""
+
+
 def find_samples(paths: Iterable[Path]) -> list[Sample]:
     """Case files given directly, or found in folders (one level of sub-folders per inspection).
 
     A case file's judgements are ``<name>.judgements.yaml`` beside it, or ``judgements.yaml``
-    when it is the only case file in its folder.
+    when it is the only case file in its folder. A ``surveys`` sub-folder holds an inspection's
+    questionnaire data (respondent rows are CSV or Excel too), not an inspection: it is skipped.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if _is_case_file(p)))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if _is_case_file(p) and SURVEYS_FOLDER not in p.relative_to(path).parts[:-1]
+                )
+            )
         else:
             files.append(path)
     for path in paths:

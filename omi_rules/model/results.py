@@ -312,6 +312,73 @@ class Uncertainty(_Model):
     """One line per conclusion a resample could change, with its band shares."""
 
 
+class SurveyInterval(_Model):
+    """A confidence interval of a survey percentage, in percent."""
+
+    low: float
+    high: float
+    confidence: float
+    """e.g. 0.95."""
+    method: str
+    """`wilson` (Wilson score interval), or `wilson_fpc` (with the finite-population correction)."""
+
+
+class AnswerShare(_Model):
+    """How many respondents gave one answer (or one of the indicator's answers), and their share."""
+
+    count: int
+    share: Exact | None
+    """count / respondents who answered the question, in percent; null when none answered."""
+    label: str | None = None
+    """The answer's words (the ruleset's `label`, or its id); null for a response rate."""
+    display: str | None
+    interval: SurveyInterval | None
+
+
+class SurveyQuestionResult(_Model):
+    """One survey question's answers."""
+
+    id: str
+    text: str
+    answered: int
+    """Respondents who gave an answer of the scale."""
+    blank: int
+    """Respondents who left the question blank (returned minus answered)."""
+    answers: dict[str, AnswerShare]
+    """Each answer of the scale, in its order."""
+    indicator: list[str]
+    """The answers the question's indicator counts (the ruleset's `share_of`)."""
+    share: AnswerShare
+    """The indicator: respondents giving one of `indicator`'s answers."""
+    informs: list[str]
+    """Criteria or sections the question (and its survey) informs."""
+
+
+class SurveyResult(_Model):
+    """A survey's indicators: response rate and, per question, the share giving each answer."""
+
+    id: str
+    title: str
+    respondents: str
+    """Who was asked."""
+    files: dict[str, str]
+    """The files the survey's data was read from (the data file, and the respondent rows it
+    names), each with its sha256."""
+    data: str
+    """`counts` (answer counts given) or `responses` (one row per respondent)."""
+    sent: int | None
+    """Questionnaires sent; null when not known."""
+    returned: int
+    response_rate: AnswerShare | None
+    """Returned of sent; null when `sent` is not known."""
+    finite_population_correction: bool
+    """Whether the answer shares' intervals were narrowed by the finite-population correction."""
+    informs: list[str]
+    questions: dict[str, SurveyQuestionResult]
+    note: str | None = None
+    """The data file's note: where its figures come from or what was assumed."""
+
+
 class Scores(_Model):
     """Scores of sections 1-3 for one set of cases."""
 
@@ -390,6 +457,9 @@ class Result(_Model):
     """Ratings of the criteria that have a rating scale, by criterion id."""
     overall_ratings: dict[str, OverallRatingResult] = Field(default_factory=dict)
     """Overall ratings, by id."""
+    surveys: dict[str, SurveyResult] = Field(default_factory=dict)
+    """Survey indicators (response rate, answer shares, intervals), by survey id; empty when no
+    survey data was given."""
     by: Grouping | None
     findings: list[Finding]
     """Warnings found while checking the data (errors stop scoring)."""

@@ -116,6 +116,12 @@ from omi_rules.model.ratings import (
 from omi_rules.model.ratings import (
     RatingScale as RatingScale,
 )
+from omi_rules.model.surveys import (
+    Survey as Survey,
+)
+from omi_rules.model.surveys import (
+    SurveyQuestion as SurveyQuestion,
+)
 
 # --------------------------------------------------------------------------- scales and bands
 
@@ -554,6 +560,9 @@ class _RulesetContent(_Model):
     """Ordered scales of ratings, with points (e.g. Outstanding 3 ... Inadequate 0)."""
     overall_ratings: list[OverallRating] = Field(default_factory=list)
     """Ratings rolled up from criteria's ratings: points summed, banded, limited."""
+    surveys: list[Survey] = Field(default_factory=list)
+    """Questionnaires (to offenders, victims, sentencers...): their questions, answer scales and
+    the criteria or sections they inform; their data is given to `score` with `--surveys`."""
 
 
 class RulesetPart(_RulesetContent):

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from omi_rules.model import Ruleset, RulesetPart
 from omi_rules.model.inputs import CaseDataDocument, JudgementsDocument, RulesetTestFile
 from omi_rules.model.results import Result
+from omi_rules.model.surveys import SurveyCounts
 
 SCHEMA_BASE_URL = "https://omi-rules.example/schemas/"
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -24,6 +25,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "ruleset-part.schema.json": RulesetPart,
     "case-data.schema.json": CaseDataDocument,
     "judgements.schema.json": JudgementsDocument,
+    "survey-data.schema.json": SurveyCounts,
     "result.schema.json": Result,
     "ruleset-tests.schema.json": RulesetTestFile,
 }
@@ -39,6 +41,7 @@ CHECKS: dict[str, str] = {
     "ruleset-part.schema.json": "a part file that a ruleset lists under include",
     "case-data.schema.json": "case data written as JSON or YAML",
     "judgements.schema.json": "a judgements file (section 4 judgements and ratings)",
+    "survey-data.schema.json": "a survey's data: sent, returned, answer counts or respondent rows",
     "result.schema.json": "the result that score --format json writes",
     "ruleset-tests.schema.json": "a file of ruleset tests (*.test.yaml)",
     "ruleset-overlay.schema.json": "the main file of a ruleset that extends another",

@@ -7,8 +7,9 @@ engine can never disagree about it:
 * sample minimums: case fields;
 * judgement rules: ``total``, ``n('value')``, ``share('value')``;
 * decisions: ``thread('id')``, ``criterion('id')``, ``section('id')``, ``grade('id')``,
-  ``rating('id')``, ``points('id')``, ``overall('id')``, ``total('id')``;
-* limiting rules of overall ratings: ``rating('id')``, ``points('id')``.
+  ``rating('id')``, ``points('id')``, ``overall('id')``, ``total('id')``,
+  ``survey('survey.question')``, ``response_rate('survey')``;
+* limiting rules of overall ratings: ``rating('id')``, ``points('id')``, and the survey figures.
 
 In decisions and limiting rules a function may also select several members at once, by a
 list of ids or a group (``rating('section:2')``, ``points('tag:casework')``), for ``count``,
@@ -73,7 +74,7 @@ def judgement_env(rule: JudgementRule) -> Env:
     return Env({"total": NumberT(integer=True)}, {"n": count, "share": share}, "judgement rule")
 
 
-PUBLISHED_SCORES = frozenset({"criterion", "section", "thread", "headline"})
+PUBLISHED_SCORES = frozenset({"criterion", "section", "thread", "headline", "survey", "response_rate"})
 """The decision functions whose values the report publishes rounded (``display``): a decision's
 ``basis`` says whether it compares those published figures or the exact scores, and ``check``
 warns (R029) where a decision compares one without saying."""
@@ -141,7 +142,43 @@ def decision_env(model: Ruleset) -> Env:
     functions["total"] = Function(
         "total", "overall rating", lambda _: number, set(overall_scales), "an overall rating's total of points"
     )
+    functions.update(survey_functions(model))
     return Env({}, functions, "decision")
+
+
+def survey_ids(model: Ruleset) -> set[str]:
+    """What ``survey()`` accepts: ``survey.question`` (the question's indicator) and
+    ``survey.question.answer`` (one answer's share). One quoted id, like every function of the
+    language, so the parser, the checker's "did you mean" and both evaluators serve it as they
+    are."""
+    ids: set[str] = set()
+    for survey in model.surveys:
+        for question in survey.questions:
+            ids.add(f"{survey.id}.{question.id}")
+            ids.update(f"{survey.id}.{question.id}.{a}" for a in question.answer_ids())
+    return ids
+
+
+def survey_functions(model: Ruleset) -> dict[str, Function]:
+    """``survey('offenders.rules_explained')`` and ``response_rate('offenders')``, in percent."""
+    number = NumberT()
+    return {
+        "survey": Function(
+            "survey",
+            "survey question",
+            lambda _: number,
+            survey_ids(model),
+            "the percentage of a survey's respondents giving the question's indicator answers "
+            "(`survey.question`), or one answer (`survey.question.answer`)",
+        ),
+        "response_rate": Function(
+            "response_rate",
+            "survey",
+            lambda _: number,
+            {s.id for s in model.surveys},
+            "a survey's response rate in percent (returned of sent)",
+        ),
+    }
 
 
 def criterion_groups(model: Ruleset, members: set[str]) -> dict[str, tuple[str, ...]]:
@@ -186,5 +223,6 @@ def rating_functions(model: Ruleset) -> dict[str, Function]:
 
 def limit_env(model: Ruleset) -> Env:
     """Limiting rules of overall ratings: the criteria's ratings and points (not other overall
-    ratings, which could go round in a circle)."""
-    return Env({}, rating_functions(model), "limiting rule")
+    ratings, which could go round in a circle), and survey figures (a methodology may cap an
+    overall rating on what service users say)."""
+    return Env({}, {**rating_functions(model), **survey_functions(model)}, "limiting rule")

@@ -39,6 +39,7 @@ LIST_KEYS = (
     "headlines",
     "rating_scales",
     "overall_ratings",
+    "surveys",
 )
 
 

@@ -19,6 +19,7 @@ from omi_rules.cli import common
 @click.option("--cases", "show_cases", is_flag=True, help="List the cases behind each count.")
 @click.option("--case", "case_id", help="Show why each question was or was not relevant to this case.")
 @click.option("--unanswered", type=click.Choice(["error", "warning"]), help="As for score.")
+@click.option("--surveys", "surveys", multiple=True, metavar="PATH", help="Survey data, as for score.")
 @common.all_findings
 @common.no_cache
 @common.precision_options
@@ -36,6 +37,7 @@ def explain(
     replicates: int | None,
     seed: int | None,
     caseload: int | None,
+    surveys: tuple[str, ...],
 ) -> None:
     """Explain how a number was made: TARGET is a criterion, question, section, thread,
     decision, judged criterion or overall rating id.
@@ -54,7 +56,15 @@ def explain(
             raise click.UsageError("--where needs a case file")
     precision = common.precision(uncertainty, confidence, replicates, seed, caseload)
     scored = score_pipeline.score(
-        ruleset, case_file, judgements, where, None, unanswered, common.load_plugins(), uncertainty=precision
+        ruleset,
+        case_file,
+        judgements,
+        where,
+        None,
+        unanswered,
+        common.load_plugins(),
+        uncertainty=precision,
+        surveys=surveys,
     )
     files = dict(scored.files)
     if case_file is not None:

@@ -19,6 +19,14 @@ from omi_rules.diagnostics import formats
 @click.option(
     "--judgements", type=click.Path(path_type=Path), help="Judgements and given ratings (YAML) of the judged criteria."
 )
+@click.option(
+    "--surveys",
+    "surveys",
+    multiple=True,
+    metavar="PATH",
+    help="Survey data: a survey data file (YAML), a folder of them, or NAME=FILE for respondent rows "
+    "(CSV/Excel) of survey NAME. Repeatable.",
+)
 @click.option("--where", help='Score only the cases matching this condition, e.g. "tier == 4".')
 @click.option("--by", "by", help="Also score each group of this enum or bool field, e.g. sentence.")
 @click.option(
@@ -48,6 +56,7 @@ def score(
     ruleset: Path,
     cases: Path | None,
     judgements: Path | None,
+    surveys: tuple[str, ...],
     where: str | None,
     by: str | None,
     fmt: str,
@@ -80,6 +89,7 @@ def score(
         ruleset = _version_in_force(ruleset, as_of.date())
     from omi_rules.report import output as report_output
     from omi_rules.report import text as report_text
+    from omi_rules.report.surveys import survey_sections
     from omi_rules.report.tables import plugin_section_reports
 
     precision = common.precision(
@@ -88,7 +98,7 @@ def score(
     try:
         registry = common.load_plugins()
         scored = score_pipeline.score(
-            ruleset, cases, judgements, where, by, unanswered, registry, uncertainty=precision
+            ruleset, cases, judgements, where, by, unanswered, registry, uncertainty=precision, surveys=surveys
         )
     except score_pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
@@ -97,6 +107,10 @@ def score(
         files[str(cases)] = common.text_lines(cases)
     if judgements is not None:
         files[str(judgements)] = common.text_lines(judgements)
+    from omi_rules.casedata.surveys import survey_files
+
+    for _, path in survey_files(surveys):
+        files[str(path)] = common.text_lines(path)
     if scored.result is None:
         if fmt == "json":  # programs get the findings as JSON, like `check --format json`
             every = scored.report.sorted()
@@ -108,7 +122,11 @@ def score(
         common.print_diagnostics(scored.report, files)
     result = scored.result
     assert scored.compiled is not None
-    extra = plugin_section_reports(result) + registry.report_sections(result, scored.compiled.model)
+    extra = (
+        plugin_section_reports(result)
+        + survey_sections(result)
+        + registry.report_sections(result, scored.compiled.model)
+    )
     if uncertainty:
         from omi_rules.report.uncertainty import uncertainty_sections
 
