@@ -4,7 +4,8 @@ The North Wales example (109 cases) is resampled, seeded, to a national cycle (4
 = 5,040 cases) and to an archive ten times larger (50,400 cases, about 35 MB of CSV). For each,
 in the same run:
 
-* ``score``: the command as a user runs it, a fresh process (``--format json``), best of N;
+* ``score``: the command as a user runs it, a fresh process (terminal output: ``--format json``
+  also computes the intervals, see bench_uncertainty.py), best of N;
 * the floor: reading the same CSV and encoding each column to integer codes with the standard
   library (``csv`` and a dict per column) in this process -- the least any reader written in
   Python must do; with polars installed, also polars' ``read_csv`` and ``cast(pl.Categorical)``
@@ -48,7 +49,7 @@ def resample(cases: int, path: Path, seed: int = 1) -> Path:
 
 def score_process(cases: Path, repeat: int) -> tuple[float, float]:
     """Best wall time of ``omi-rules score`` in a fresh process, and its peak memory (MiB)."""
-    command = [sys.executable, "-m", "omi_rules", "score", "rulesets/omi-2008", str(cases), "--format", "json"]
+    command = [sys.executable, "-m", "omi_rules", "score", "rulesets/omi-2008", str(cases)]
     best, peak = float("inf"), 0.0
     for _ in range(repeat):
         start = time.perf_counter()

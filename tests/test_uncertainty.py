@@ -223,3 +223,19 @@ def test_replay_from_ratings_has_no_uncertainty(tmp_path: Path) -> None:
     )
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["uncertainty"] is None
+
+
+def test_resamples_drawn_in_chunks_are_the_same_bootstrap_shape_and_reproducible() -> None:
+    """A large sample draws its resamples a chunk at a time (memory): every row still draws
+    ``size`` cases (weights sum to the sample size), the chunks join to ``replicates`` rows,
+    the same seed gives the same weights, and a sample within one chunk gets exactly
+    ``bootstrap_weights``."""
+    import numpy as np
+
+    from omi_rules.engine.resample import bootstrap_weight_chunks, bootstrap_weights
+
+    chunked = np.vstack(list(bootstrap_weight_chunks(50, 7, seed=3, cells=120)))  # 2 rows a chunk
+    assert chunked.shape == (7, 50) and (chunked.sum(axis=1) == 50).all()
+    assert (chunked == np.vstack(list(bootstrap_weight_chunks(50, 7, seed=3, cells=120)))).all()
+    [whole] = bootstrap_weight_chunks(50, 7, seed=3)
+    assert (whole == bootstrap_weights(50, 7, seed=3)).all()

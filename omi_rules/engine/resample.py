@@ -13,7 +13,7 @@ fractions, which is slower but gives its own answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,6 +87,35 @@ def bootstrap_weights(size: int, replicates: int, seed: int, correction: float =
     return out
 
 
+CHUNK_CELLS = 5_000_000
+"""Most resample-by-case weights drawn at once (the draws, their counts and the weights: about
+160 MB). A national archive of 50,400 cases with 2,000 resamples is 100 million weights:
+drawn at once they took over 3 GB; a chunk of resamples at a time, a few hundred MB. The
+North Wales example (109 cases x 2,000) is one chunk."""
+
+
+def bootstrap_weight_chunks(
+    size: int, replicates: int, seed: int, correction: float = 1.0, cells: int = CHUNK_CELLS
+) -> Iterator[Floats]:
+    """The rows of ``bootstrap_weights``, a chunk of resamples at a time when there are more
+    than ``cells`` weights. A sample small enough for one chunk gets exactly
+    ``bootstrap_weights``; a larger one is drawn from the same seeded generator chunk after
+    chunk: as reproducible, but not the same draws as one call would make."""
+    if size * replicates <= cells:
+        yield bootstrap_weights(size, replicates, seed, correction)
+        return
+    rng = np.random.default_rng(seed)
+    rows = max(1, cells // max(size, 1))
+    for start in range(0, replicates, rows):
+        count = min(rows, replicates - start)
+        picks = rng.integers(0, size, size=(count, size))
+        offsets = (np.arange(count) * size)[:, None]
+        weights = np.bincount((picks + offsets).ravel(), minlength=count * size).reshape(count, size)
+        del picks
+        out = weights.astype(float)
+        yield out if correction == 1.0 else 1.0 + correction * (out - 1.0)
+
+
 def _ratio(numerator: Floats, denominator: Floats) -> Floats:
     """100 x numerator / denominator, NaN where the denominator is 0 (nothing judged)."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -121,6 +150,18 @@ class Replicated:
     sections: dict[str, Floats]
     threads: dict[str, Floats]
     headlines: dict[str, Floats]
+
+    @staticmethod
+    def joined(parts: list[Replicated]) -> Replicated:
+        """The resamples of ``parts`` (chunks of one bootstrap) as one, in order."""
+        if len(parts) == 1:
+            return parts[0]
+
+        def join(kind: str) -> dict[str, Floats]:
+            figures: dict[str, Floats] = getattr(parts[0], kind)
+            return {k: np.concatenate([getattr(p, kind)[k] for p in parts]) for k in figures}
+
+        return Replicated(join("questions"), join("criteria"), join("sections"), join("threads"), join("headlines"))
 
     def all(self) -> dict[str, dict[str, Floats]]:
         """Every kind of figure by its field name."""

@@ -35,7 +35,13 @@ from omi_rules.engine.analytic import (
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.grading import band_for, decide, decision_calls
 from omi_rules.engine.ratings import rate_criteria, rate_overall
-from omi_rules.engine.resample import Floats, Replicated, SampleMatrices, bootstrap_weights, replicate_scores
+from omi_rules.engine.resample import (
+    Floats,
+    Replicated,
+    SampleMatrices,
+    bootstrap_weight_chunks,
+    replicate_scores,
+)
 from omi_rules.model import BandSet, Rounding
 from omi_rules.model.results import (
     BandResult,
@@ -317,11 +323,13 @@ def assess(
     rounding = compiled.model.rounding
     registry = compiled.registry
     correction = settings.correction(matrices.size)
-    weights = bootstrap_weights(matrices.size, settings.replicates, settings.seed, correction)
-    rep = replicate_scores(compiled, matrices, weights)
+    chunks = bootstrap_weight_chunks(matrices.size, settings.replicates, settings.seed, correction)
+    rep = Replicated.joined([replicate_scores(compiled, matrices, weights) for weights in chunks])
     names = [(kind, k) for kind, figures in rep.all().items() for k in figures]
     # (a ruleset of plugin sections only has no figure to resample)
-    table = np.column_stack([getattr(rep, kind)[k] for kind, k in names]) if names else np.zeros((weights.shape[0], 0))
+    table = (
+        np.column_stack([getattr(rep, kind)[k] for kind, k in names]) if names else np.zeros((settings.replicates, 0))
+    )
     lows, highs = percentile_intervals(table, settings.confidence)
     intervals = {name: (low, high) for name, low, high in zip(names, lows, highs, strict=True)}
     influence, proportions = question_influence(matrices)
