@@ -398,3 +398,35 @@ def test_every_data_code_is_tested() -> None:
     covered = {c[0] for c in CASES} | {c[0] for c in JUDGEMENT_CASES} | {c[0] for c in RATING_CASES}
     covered |= {code for code, test in TESTED_BY_NAME.items() if callable(globals().get(test))}
     assert data_codes - covered == set()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
+def test_a_cell_longer_than_the_limit_is_reported_not_cut_silently(tmp_path: Path, suffix: str) -> None:
+    """A cell of over 10,000 characters (a paste gone wrong) was cut without a word; now it is
+    a D012 at its cell, in every format."""
+    import csv
+
+    rows = list(csv.reader((FIXTURES / "data" / "minimal-cases.csv").open(encoding="utf-8", newline="")))
+    rows[3][1] = "x" * 12_000
+    path = tmp_path / f"cases{suffix}"
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    elif suffix == ".json":
+        cases = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+        path.write_text(json.dumps({"cases": cases}, indent=1), encoding="utf-8")
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    result = CliRunner().invoke(main, ["score", str(MINIMAL), str(path), "--format", "json"])
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D012"]
+    assert result.exit_code == 1 and len(found) == 1
+    assert "holds 12,000 characters" in found[0]["message"]
+    if suffix != ".json":
+        assert (found[0]["line"], found[0]["column"]) == (4, 2)
+    else:
+        assert found[0]["line"] > 1

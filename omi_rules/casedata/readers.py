@@ -12,13 +12,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omi_rules.casedata import workbook as layout
 from omi_rules.casedata.table import RawTable, TableReader
-from omi_rules.diagnostics import InputUnreadable, Position
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
 from omi_rules.diagnostics.codes import make
 from omi_rules.yamlio.reader import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
 
@@ -116,6 +117,7 @@ def read_csv(raw: bytes, name: str) -> RawTable:
         cells: list[Any] = [c.strip() or None for c in record]  # as _cell, inlined: per cell
         if sum(map(len, record)) > MAX_CELL_CHARS:  # a cell may be too long: cut as _cell does
             cells = [_cell(c) for c in record]
+            table.diagnostics += _too_long(record, partial(_at, name, line))
         if len(record) != len(header):
             col = min(len(record), len(header)) + 1
             table.diagnostics.append(
@@ -136,6 +138,32 @@ def _value(value: Any) -> Any:
     """A value of a JSON/YAML case (or a ruleset test's inline case) read as a CSV cell would
     be: text trimmed, and ``""`` or blanks empty (None), like an empty cell."""
     return _cell(value) if isinstance(value, str) else value
+
+
+def _too_long(values: Sequence[Any], where: Callable[[int], Position]) -> list[Diagnostic]:
+    """A ``D012`` for each text of ``values`` longer than ``MAX_CELL_CHARS``: such a cell is
+    read cut to that length (no field value or answer is that long: it is a paste or an export
+    gone wrong), and the cut is said, never silent."""
+    return [
+        make(
+            "D012",
+            f"this cell holds {len(value):,} characters; a cell of case data holds at most {MAX_CELL_CHARS:,}",
+            where(i),
+            hint="the cell is read cut to that length: check what was pasted or exported into it",
+        )
+        for i, value in enumerate(values)
+        if isinstance(value, str) and len(value.strip()) > MAX_CELL_CHARS
+    ]
+
+
+def _at(file: str, line: int, index: int) -> Position:
+    """The place of cell ``index`` of a CSV line or worksheet row."""
+    return Position(file, line, index + 1)
+
+
+def _key_at(source_map: SourceMap, case: PathKey, header: list[str], index: int) -> Position:
+    """The place of the value of ``header[index]`` in a JSON/YAML case."""
+    return source_map.value((*case, header[index]))
 
 
 def _cell(value: str) -> str | None:
@@ -247,6 +275,7 @@ def read_xlsx(path: Path, name: str) -> RawTable:
             continue
         cells = [_xlsx_cell(v) for v in values[: len(header)]]
         cells += [None] * (len(header) - len(cells))
+        table.diagnostics += _too_long(values[: len(header)], partial(_at, where, number))
         table.rows.append(cells)
         table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table
@@ -351,6 +380,8 @@ def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: Pat
     table.header_positions = [source_map.key((*at, 0, key)) for key in header]
     for i, case in enumerate(cases):
         table.rows.append([_value(case.get(key)) for key in header])
+        values = [case.get(key) for key in header]
+        table.diagnostics += _too_long(values, partial(_key_at, source_map, (*at, i), header))
         row_position = source_map.value((*at, i))
         table.row_positions.append(row_position)
         table.cell_positions.append(
