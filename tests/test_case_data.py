@@ -382,10 +382,33 @@ def test_a_workbook_for_this_ruleset_scores_without_a_warning(tmp_path: Path) ->
     assert (got_exit, findings) == (0, [])  # a change of layout only: the same content hash
 
 
+def test_a_judgements_file_given_with_a_filled_sheet_is_used_and_the_sheet_named(tmp_path: Path) -> None:
+    """D015: with --judgements, a filled-in judgements sheet of a template workbook is not
+    read, and that is said at the sheet; an empty sheet says nothing."""
+    from .workbook_helpers import fill, fill_judgements, typed_rows
+
+    omi = FIXTURES.parent.parent / "rulesets" / "omi-2008"
+    north_wales = FIXTURES.parent.parent / "examples" / "north-wales-2008"
+    made = tmp_path / "collect.xlsx"
+    assert CliRunner().invoke(main, ["template", str(omi), "--output", str(made)]).exit_code == 0
+    filled = tmp_path / "filled.xlsx"
+    fill(made, typed_rows(north_wales / "cases.csv", set(), set()), filled)
+    judgements = north_wales / "judgements.yaml"
+    args = ["score", str(omi), str(filled), "--judgements", str(judgements), "--format", "json"]
+    quiet = CliRunner().invoke(main, args)
+    assert not [f for f in json.loads(quiet.stdout)["findings"] if f["code"] == "D015"]
+    fill_judgements(filled, judgements)
+    warned = CliRunner().invoke(main, args)
+    assert warned.exit_code == 0, warned.output
+    [found] = [f for f in json.loads(warned.stdout)["findings"] if f["code"] == "D015"]
+    assert found["file"] == f"{filled}[judgements]" and str(judgements) in found["message"]
+
+
 TESTED_BY_NAME = {
     "D009": "test_unreadable_case_file_exits_2",
     "D012": "test_xlsx_with_a_merged_header_row",
     "D014": "test_a_workbook_made_for_another_ruleset_version_warns",
+    "D015": "test_a_judgements_file_given_with_a_filled_sheet_is_used_and_the_sheet_named",
 }
 """Codes with a test of their own rather than a row in one of the case tables."""
 

@@ -112,6 +112,7 @@ CODES: dict[str, Code] = {
         Code("D012", "malformed-data"),
         Code("D013", "sample-requirement", _W),
         Code("D014", "workbook-version", _W),
+        Code("D015", "judgements-sheet-ignored", _W),
         # -- section 4 judgements
         Code("J001", "unknown-criterion"),
         Code("J002", "unknown-specific-criterion"),

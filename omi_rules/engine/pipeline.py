@@ -158,6 +158,16 @@ def prepare(
         report.extend(origin_findings(table.origin, model.id, model.version, compiled.sha256))
     if judgements is None and judgements_data is None:  # judgements filled in on the workbook
         judgements_data = table.judgements
+    elif table.judgements is not None:  # both: the file given wins, and that is said
+        report.add(
+            make(
+                "D015",
+                "the workbook's judgements sheet is filled in, but the judgements come from "
+                f"{judgements if judgements is not None else 'the test'}: the sheet is not read",
+                table.judgements[1].value(()),
+                hint="leave out --judgements to score the sheet's judgements, or clear the sheet",
+            )
+        )
     sample, problems = read_sample(table, model, ignore_columns, allow_missing_questions)
     report.extend(problems)
     if judgements is not None:
