@@ -111,3 +111,21 @@ def test_no_cache_and_the_environment_turn_it_off(cached: Path, monkeypatch: pyt
     _check(cached)
     monkeypatch.setenv("OMI_RULES_NO_CACHE", "1")
     assert not _check(cached)[0]
+
+
+def test_all_findings_is_not_answered_from_a_capped_check(cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check stopped at the schema budget must not be replayed for ``--all``."""
+    from omi_rules.diagnostics import caps
+
+    monkeypatch.setattr(caps, "SCHEMA_BUDGET", 1)
+    main_file = cached / "ruleset.yaml"
+    text = main_file.read_text(encoding="utf-8")
+    main_file.write_text(text.replace("\ntitle: ", "\ntitel: ", 1) + "extra_a: 1\nextra_b: 2\n", encoding="utf-8")
+    _, capped = _check(cached)
+    assert any(d.code == "L002" for d in capped.diagnostics)
+    caps.lift(True)
+    try:
+        hit, every = _check(cached)
+    finally:
+        caps.lift(False)
+    assert not hit and not any(d.code == "L002" for d in every.diagnostics)

@@ -11,7 +11,7 @@ ruleset, and used again only when nothing that made it can have changed:
   changes the key, without a version bump);
 * the entry lists every file the ruleset was read from, with its SHA-256, and is used only if
   each still has those bytes; and the sibling rulesets an ``extends`` may pick its parent
-  from are part of the key.
+  from, and the schema budget (``--all`` lifts it), are part of the key.
 
 Any failure (no cache directory, not writable, a corrupt or foreign entry, a pickle of another
 version) falls back to the full path, silently: the cache can make a run faster, never
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from omi_rules import __version__
-from omi_rules.diagnostics import Diagnostic, Report
+from omi_rules.diagnostics import Diagnostic, Report, caps
 from omi_rules.plugins.manager import Registry, builtin_registry
 from omi_rules.ruleset.loader import LoadedRuleset
 
@@ -124,6 +124,7 @@ def _key(path: Path, registry: Registry) -> str:
         "path": str(path),
         "code": code,
         "siblings": siblings,
+        "schema_budget": caps.schema_budget(),  # --all validates what the budget stops at
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
