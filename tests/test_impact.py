@@ -169,3 +169,11 @@ def test_forked_workers_give_the_same_impact_in_the_same_order(moved: Path, tmp_
     assert serial.moves and forked.moves == serial.moves
     assert forked.scored == serial.scored and len(serial.scored) == 9
     assert forked.failed == serial.failed and list(serial.failed) == [str(tmp_path / "broken.csv")]
+
+
+def test_workers_option(moved: Path) -> None:
+    """--workers 1 keeps impact in one process with the same output; 0 is a usage error."""
+    args = ["impact", str(OMI), str(moved), "--cases", str(NORTH_WALES)]
+    one = CliRunner().invoke(main, [*args, "--workers", "1"])
+    assert one.exit_code == 0 and one.stdout == CliRunner().invoke(main, args).stdout
+    assert CliRunner().invoke(main, [*args, "--workers", "0"]).exit_code == 2

@@ -40,9 +40,22 @@ from omi_rules.engine import cache
     help="Exit with 1 when a conclusion, grade, rating, overall rating or decision changes (grade-change) "
     "or when anything moves.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes re-scoring inspections at once (default: one per core, from 8 inspections; 1: this one).",
+)
 @common.all_findings
 @common.no_cache
-def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None) -> None:
+def impact(
+    old: Path,
+    new: Path,
+    cases: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    workers: int | None,
+) -> None:
     """Re-score inspections under OLD and NEW and list every score, conclusion, grade and
     decision that moves, per inspection, with the questions that explain it."""
     from omi_rules.engine.compiled import compile_ruleset
@@ -62,7 +75,7 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     samples = impact_module.find_samples(cases)
     if not samples:
         raise click.UsageError("--cases: no case files found")
-    result = _run_impact(impact_module, compiled, samples, (old, new))
+    result = _run_impact(impact_module, compiled, samples, (old, new), workers)
     names = (f"{models[0].id} {models[0].version}", f"{models[1].id} {models[1].version}")
     render = {
         "text": impact_module.as_text,
@@ -85,12 +98,16 @@ def impact(old: Path, new: Path, cases: tuple[Path, ...], fmt: str, output: Path
     sys.exit(1 if failed or result.failures else 0)
 
 
-def _run_impact(module: Any, compiled: list[Any], samples: list[Any], paths: tuple[Path, Path]) -> Any:
+def _run_impact(
+    module: Any, compiled: list[Any], samples: list[Any], paths: tuple[Path, Path], workers: int | None
+) -> Any:
     """Run impact with a progress bar on long runs when stderr is a terminal."""
     if len(samples) < 5 or not sys.stderr.isatty():
-        return module.impact(compiled[0], compiled[1], samples, paths=paths)
+        return module.impact(compiled[0], compiled[1], samples, paths=paths, workers=workers)
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task("re-scoring inspections", total=len(samples))
-        return module.impact(compiled[0], compiled[1], samples, progress=lambda _: progress.advance(task), paths=paths)
+        return module.impact(
+            compiled[0], compiled[1], samples, progress=lambda _: progress.advance(task), paths=paths, workers=workers
+        )
