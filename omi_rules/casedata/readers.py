@@ -379,8 +379,8 @@ def table_from_cases(cases: list[dict[str, Any]], source_map: SourceMap, at: Pat
     table.header = header
     table.header_positions = [source_map.key((*at, 0, key)) for key in header]
     for i, case in enumerate(cases):
-        table.rows.append([_value(case.get(key)) for key in header])
         values = [case.get(key) for key in header]
+        table.rows.append([_value(value) for value in values])
         table.diagnostics += _too_long(values, partial(_key_at, source_map, (*at, i), header))
         row_position = source_map.value((*at, i))
         table.row_positions.append(row_position)

@@ -203,6 +203,12 @@ class _Job:
     old: CompiledRuleset
     new: CompiledRuleset
     where: tuple[Path, Path]
+    ignored: dict[str, frozenset[str]] = field(init=False)
+    """Per side, the questions only the other ruleset has: their columns are not read."""
+
+    def __post_init__(self) -> None:
+        old, new = set(self.old.by_id), set(self.new.by_id)
+        object.__setattr__(self, "ignored", {"old": frozenset(new - old), "new": frozenset(old - new)})
 
     def run(self, sample: Sample) -> tuple[list[Move], Failure | None]:
         """One inspection under both rulesets: what moved, or why it could not be scored."""
@@ -212,19 +218,17 @@ class _Job:
                 table = read_table(sample.cases, str(sample.cases), self.old.registry.readers)
             except InputUnreadable as exc:
                 return [], Failure(f"{self.old.model.id} {self.old.model.version}", exc.diagnostic)
-        questions = {"old": set(self.old.by_id), "new": set(self.new.by_id)}
         results: list[Result] = []
         for which, compiled, ruleset in (("old", self.old, self.where[0]), ("new", self.new, self.where[1])):
             # Data collected under one ruleset is re-scored under the other: columns of questions
             # only the other has are ignored, and questions only this one has count as unanswered.
-            other = questions["new" if which == "old" else "old"] - questions[which]
             scored = score(
                 ruleset,
                 sample.cases,
                 sample.judgements,
                 unanswered="warning",
                 compiled=compiled,
-                ignore_columns=other,
+                ignore_columns=self.ignored[which],
                 allow_missing_questions=True,
                 table=table,
             )
