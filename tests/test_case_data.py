@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
+from omi_rules.casedata import readers
 from omi_rules.cli import main
 from omi_rules.diagnostics.codes import CODES
 
@@ -19,6 +20,16 @@ from .test_ratings import RATING_CASES
 
 CSV = (FIXTURES / "data" / "minimal-cases.csv").read_text(encoding="utf-8")
 JUDGEMENTS = (FIXTURES / "data" / "minimal-judgements.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, params=["standard", "columnar"])
+def csv_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with each CSV reader: the columnar one (casedata.columnar) reads
+    files from ``COLUMNAR_FROM`` bytes, here from 0, and must find every problem the standard
+    reader finds, at the same place (it gives the file to the standard reader when it cannot)."""
+    if request.param == "columnar":
+        monkeypatch.setattr(readers, "COLUMNAR_FROM", 0)
+    return str(request.param)
 
 
 def score(tmp_path: Path, cases_name: str, *extra: str) -> tuple[int, list[tuple[str, str, int, int]], Any]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,8 +51,9 @@ class CaseSample:
     case_ids: list[str]
     values: dict[str, list[Any]]
     """Field id -> one Python value (or None) per case."""
-    answers: dict[str, list[str | None]]
-    """Question id -> the answer given (or None) per case."""
+    answers: Mapping[str, list[str | None]]
+    """Question id -> the answer given (or None) per case (decoded from ``answer_codes`` when
+    asked for)."""
     answer_codes: dict[str, NDArray[np.int64]] = field(default_factory=dict)
     """Question id -> the answers as indices into the scale's values (-1 = none), built
     while validating so the engine never loops over cells in Python."""
@@ -71,7 +71,7 @@ class CaseSample:
         """Where the cell of ``column`` for case number ``case`` was written."""
         index = self.columns.get(column)
         if index is None:
-            return self.table.row_positions[case]
+            return self.table.row_position(case)
         return self.table.cell_position(case, index)
 
 
@@ -250,111 +250,110 @@ def read_sample(
                 make("D002", f"no column for question '{qid}'", header_start, hint="add it, empty if never answered")
             )
             missing.add(qid)
-    if not table.rows:
+    if not table.size:
         if not any(d.code == "D008" for d in out):
             out.append(make("D008", "the file has a header but no cases", header_start))
         return None, out
 
-    case_ids: list[str] = []
-    first_row: dict[str, int] = {}
-    values: dict[str, list[Any]] = {fid: [] for fid in fields}
-    answers: dict[str, list[str | None]] = {qid: [] for qid in questions}
-    codes: dict[str, list[int]] = {qid: [] for qid in questions}
-    rejected: dict[str, list[int]] = {}
+    size = table.size
+    case_ids = _case_ids(table, columns, out)
+    values: dict[str, list[Any]] = {}
+    codes: dict[str, NDArray[np.int64]] = {}
+    rejected: dict[str, NDArray[np.intp]] = {}
     """Field or question id -> the rows whose cell was rejected (D003, D004)."""
-    code_of: dict[str, dict[str, int]] = {}
-    for qid, question in questions.items():
-        scale = scales.get(question.scale)
-        code_of[qid] = {v: i for i, v in enumerate(scale_values(scale) if scale else ())}
-    for r, row in enumerate(table.rows):
-        if CASE_ID in columns:
-            raw_id = row[columns[CASE_ID]]
-            case_id = _text(raw_id) if raw_id is not None else ""
-            if not case_id:
-                out.append(make("D011", "case_id is empty", table.cell_position(r, columns[CASE_ID])))
-            elif case_id in first_row:
-                line = table.row_positions[first_row[case_id]].line
-                position = table.cell_position(r, columns[CASE_ID])
-                out.append(make("D005", f"case id '{case_id}' is used twice (first at row {line})", position))
-            else:
-                first_row[case_id] = r
-            case_ids.append(case_id)
-        else:
-            case_ids.append(str(r + 1))
     # Fields and answers are checked a column at a time, each distinct value once: a column
-    # of 5,000 cells holds a handful of distinct texts, and a position is made only for a
-    # cell that gets a diagnostic.
-    by_column = _columns(table.rows, len(table.header))
+    # of 50,000 cells holds a handful of distinct texts. The result of each is spread over the
+    # rows by the column's codes, and a position is made only for a cell that gets a diagnostic.
     for fid, f in fields.items():
         if fid not in columns:
-            values[fid] = [None] * len(table.rows)
+            values[fid] = [None] * size
             continue
-        column = columns[fid]
-        parsed = _by_distinct(by_column[column], partial(_parsed_field, f))
-        values[fid] = [value for value, _, _ in parsed]
-        for r, (_, problem, hint) in enumerate(parsed):
-            if problem:
-                out.append(make("D003", problem, table.cell_position(r, column), hint))
-                rejected.setdefault(fid, []).append(r)
-    for qid in questions:
-        at = columns.get(qid)
-        if at is None:
-            answers[qid] = [None] * len(table.rows)
-            codes[qid] = [-1] * len(table.rows)
+        at = columns[fid]
+        column = table.column(at)
+        parsed = [_parsed_field(f, raw) for raw in column.values]
+        values[fid] = column.take([value for value, _, _ in parsed])
+        bad = [i for i, (_, problem, _) in enumerate(parsed) if problem]
+        if bad:
+            rows = np.flatnonzero(np.isin(column.codes, bad))
+            for r in rows.tolist():
+                _, problem, hint = parsed[column.codes[r]]
+                out.append(make("D003", str(problem), table.cell_position(r, at), hint))
+            rejected[fid] = rows
+    for qid, question in questions.items():
+        if qid not in columns:
+            codes[qid] = np.full(size, -1, dtype=np.int64)
             continue
-        decoded = _by_distinct(by_column[at], partial(_decode, code_of=code_of[qid]))
-        answers[qid] = [text if code != _REJECTED else None for text, code in decoded]
-        codes[qid] = [code if code != _REJECTED else -1 for _, code in decoded]
-        if any(code == _REJECTED for _, code in set(decoded)):  # the distinct ones
-            allowed = tuple(code_of[qid])
-            for r, (text, code) in enumerate(decoded):
-                if code != _REJECTED:
-                    continue
+        at = columns[qid]
+        scale = scales.get(question.scale)
+        code_of = {v: i for i, v in enumerate(scale_values(scale) if scale else ())}
+        column = table.column(at)
+        decoded = [_decode(raw, code_of) for raw in column.values]
+        lookup = np.array([code for _, code in decoded], dtype=np.int64)
+        given = lookup[column.codes] if len(lookup) else np.full(size, -1, dtype=np.int64)
+        if (lookup == _REJECTED).any():
+            rows = np.flatnonzero(given == _REJECTED)
+            allowed = tuple(code_of)
+            for r in rows.tolist():
+                text = decoded[column.codes[r]][0]
                 hint = did_you_mean(str(text), set(allowed)) or f"the answers are: {', '.join(allowed)}"
-                out.append(
-                    make(
-                        "D004",
-                        f"'{text}' is not an answer on question {qid}'s scale",
-                        table.cell_position(r, at),
-                        hint,
-                    )
-                )
-                rejected.setdefault(qid, []).append(r)
-    answer_codes = {qid: np.array(c, dtype=np.int64) for qid, c in codes.items()}
-    cells = _unknown_cells(len(table.rows), missing, rejected)
-    return CaseSample(table, case_ids, values, answers, answer_codes, columns, cells), out
+                message = f"'{text}' is not an answer on question {qid}'s scale"
+                out.append(make("D004", message, table.cell_position(r, at), hint))
+            given[rows] = -1
+            rejected[qid] = rows
+        codes[qid] = given
+    answers = DecodedAnswers(codes, {qid: _answer_texts(q.scale, scales) for qid, q in questions.items()})
+    cells = _unknown_cells(size, missing, rejected)
+    return CaseSample(table, case_ids, values, answers, codes, columns, cells), out
 
 
-_R = TypeVar("_R")
+def _case_ids(table: RawTable, columns: dict[str, int], out: list[Diagnostic]) -> list[str]:
+    """Each row's case id (its number, without a case_id column); an empty id is a D011, an
+    id used twice a D005 at its second use, naming the row of its first."""
+    if CASE_ID not in columns:
+        return [str(r + 1) for r in range(table.size)]
+    at = columns[CASE_ID]
+    column = table.column(at)
+    case_ids: list[str] = column.take([_text(raw) if raw is not None else "" for raw in column.values])
+    first_row: dict[str, int] = {}
+    for r, case_id in enumerate(case_ids):
+        if not case_id:
+            out.append(make("D011", "case_id is empty", table.cell_position(r, at)))
+        elif case_id in first_row:
+            line = table.row_position(first_row[case_id]).line
+            out.append(
+                make("D005", f"case id '{case_id}' is used twice (first at row {line})", table.cell_position(r, at))
+            )
+        else:
+            first_row[case_id] = r
+    return case_ids
+
+
+def _answer_texts(scale_id: str, scales: dict[str, Any]) -> tuple[str, ...]:
+    scale = scales.get(scale_id)
+    return tuple(scale_values(scale)) if scale else ()
+
+
+class DecodedAnswers(Mapping[str, list[str | None]]):
+    """Question id -> the answer given (or None) per case, decoded from the answer codes when a
+    question's answers are asked for (the explanation of one case, a test): the sample keeps
+    the codes only, not a text per cell."""
+
+    def __init__(self, codes: dict[str, NDArray[np.int64]], texts: dict[str, tuple[str, ...]]) -> None:
+        self._codes, self._texts = codes, texts
+
+    def __getitem__(self, qid: str) -> list[str | None]:
+        texts = (*self._texts[qid], None)  # code -1 (no answer, or a rejected one) is the last
+        return [texts[code] for code in self._codes[qid].tolist()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
 
 _REJECTED = -2
 """The code ``_decode`` gives a text that is not on the question's scale."""
-
-
-def _columns(rows: list[list[Any]], width: int) -> list[Sequence[Any]]:
-    """The table's columns: transposed at once (``zip``, in C) when every row has the
-    header's width, as every reader makes them; cell by cell otherwise."""
-    if all(len(row) == width for row in rows):
-        return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-    return [[row[index] if index < len(row) else None for row in rows] for index in range(width)]
-
-
-def _by_distinct(column: Sequence[Any], check: Callable[[Any], _R]) -> list[_R]:
-    """``check`` of every cell of ``column``, computed once per distinct value: a column of
-    5,000 cells holds a handful of distinct texts, so the per-cell work is one lookup (done
-    by ``map`` in C, as the distinct values are found by ``dict.fromkeys``)."""
-    try:
-        distinct = dict.fromkeys(column)
-        plain = all(v is None or type(v) is str for v in distinct)
-    except TypeError:  # a value that cannot be a key (a list in a YAML case)
-        plain = False
-    if plain:
-        memo = {raw: check(raw) for raw in distinct}
-        return list(map(memo.__getitem__, column))
-    keys = [_key(v) for v in column]
-    first = dict(zip(keys, column, strict=True))
-    keyed = {key: check(raw) for key, raw in first.items()}
-    return list(map(keyed.__getitem__, keys))
 
 
 def _parsed_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:
@@ -363,19 +362,6 @@ def _parsed_field(f: CaseField, raw: Any) -> tuple[Any, str | None, str | None]:
     if problem is None and raw is None and f.required:
         problem, hint = f"{f.id} is empty but required", "every case needs a value for this field"
     return value, problem, hint
-
-
-def _key(raw: Any) -> Any:
-    """A cell value as a key of the per-column memo: texts as themselves, other values with
-    their type (``True``, ``1`` and ``1.0`` are equal in Python but are three values here), and
-    a value that cannot be a key (a list in a YAML case) by its repr."""
-    if raw is None or type(raw) is str:
-        return raw
-    try:
-        hash(raw)
-    except TypeError:
-        return (type(raw), repr(raw))
-    return (type(raw), raw)
 
 
 def _decode(raw: Any, code_of: dict[str, int]) -> tuple[str | None, int]:
@@ -388,7 +374,7 @@ def _decode(raw: Any, code_of: dict[str, int]) -> tuple[str | None, int]:
     return (text, _REJECTED) if code is None else (text, code)
 
 
-def _unknown_cells(size: int, missing: set[str], rejected: dict[str, list[int]]) -> dict[str, NDArray[np.bool_]]:
+def _unknown_cells(size: int, missing: set[str], rejected: dict[str, NDArray[np.intp]]) -> dict[str, NDArray[np.bool_]]:
     """Per field or question, the cases whose value is not known: every case of a missing
     column, the rows of each rejected cell."""
     unknown = {column: np.ones(size, dtype=bool) for column in missing}

@@ -1,0 +1,248 @@
+"""Read a large CSV file a column at a time, with pyarrow, into dictionary-encoded columns.
+
+The standard library's ``csv`` module makes a Python string for each of the 12 million cells of
+a 50,000-case archive: 5 seconds and most of a gigabyte before anything is checked. pyarrow's
+CSV reader parses in C++ on every core and encodes each column as its distinct values and one
+integer code per row, which is all that checking and scoring need (``casedata.table``).
+
+This reader is an accelerator of the standard one (``readers.read_csv``), never a second
+definition of what a CSV file means: it takes a file only when it can show that both readers
+read the same rows, and returns None otherwise, so that the standard reader reads the file and
+reports its problems exactly as before. It gives way on anything unusual:
+
+* a row with a different number of cells from the first (pyarrow reports it; the standard reader
+  makes it a ``D010``), a first line that is blank, or a one-column header with ``;``;
+* a quote that is not at the start or end of a cell (the standard reader either takes it as a
+  letter or, after a closing quote, reports a ``D012``), an unclosed quote, a lone carriage return
+  (a line end to the standard reader), a cell longer than ``readers.MAX_CELL_CHARS``;
+* more columns than ``MAX_COLUMNS`` (a file read as one line: the standard reader's hints are
+  bounded for it, tests/fuzz);
+* a count of records that differs from the count of rows pyarrow read (a check that the line of
+  every row, worked out below, is the line the standard reader gives it).
+
+The line of each row is worked out from the bytes, as the standard reader counts it (the line
+where the row's record ends, so a row with a quoted line break in a cell is at its last line):
+line ends outside quotes are found with numpy, by the parity of the quotes before them.
+``tests/test_columnar.py`` reads the same files, and generated ones, with both readers and
+requires the same table and the same diagnostics.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, TYPE_CHECKING, Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omi_rules.casedata.table import EncodedColumn, RawTable
+from omi_rules.diagnostics import Position
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+MAX_COLUMNS = 4096
+"""Widest file read a column at a time (omi-2008 has 234 columns)."""
+_QUOTE, _COMMA, _LF, _CR = ord('"'), ord(","), ord("\n"), ord("\r")
+_BOM = b"\xef\xbb\xbf"
+
+
+class _GiveWay(Exception):
+    """The file is for the standard reader."""
+
+
+def available() -> bool:
+    """Whether pyarrow can be imported (it is a dependency; a broken install is not fatal:
+    the standard reader reads every file)."""
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def read_csv_columnar(raw: bytes, name: str, max_cell_chars: int) -> RawTable | None:
+    """The table of ``raw`` (UTF-8 CSV, already checked to decode), or None when the standard
+    reader must read it (see the module's docstring)."""
+    data = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
+    try:
+        lines = _record_lines(data)
+        width = _first_width(data)
+        columns = _parse(data, width, len(lines))
+        return _table(name, columns, lines, max_cell_chars)
+    except _GiveWay:
+        return None
+
+
+def _first_width(data: bytes) -> int:
+    """How many cells the first line that is not empty has (pyarrow skips empty lines and
+    names the columns f0, f1, ... by that line)."""
+    start = len(data) - len(data.lstrip(b"\r\n"))
+    end = data.find(b"\n", start)
+    first = data[start : end if end >= 0 else len(data)].decode("utf-8")
+    cells = next(csv.reader(io.StringIO(first, newline="")), [])
+    if not any(cell.strip() for cell in cells) or len(cells) > MAX_COLUMNS:
+        raise _GiveWay
+    if len(cells) == 1 and ";" in cells[0]:
+        raise _GiveWay  # the standard reader's D012 (semicolons as separators)
+    return len(cells)
+
+
+def _record_lines(data: bytes) -> NDArray[np.int64]:
+    """The line where each non-empty record ends, as ``csv.reader``'s ``line_num`` counts it
+    (pyarrow skips empty lines; so does the standard reader, as blank records)."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    if not len(buffer):
+        raise _GiveWay
+    if data.count(b"\r") != data.count(b"\r\n"):
+        raise _GiveWay  # a lone CR ends a line for the standard reader, not for pyarrow
+    line_ends = np.flatnonzero(buffer == _LF)
+    if b'"' in data:
+        quotes = np.flatnonzero(buffer == _QUOTE)
+        _check_quotes(buffer, quotes)
+        outside = np.searchsorted(quotes, line_ends) % 2 == 0
+        boundary_numbers = np.flatnonzero(outside)  # which line ends end a record
+    else:
+        boundary_numbers = np.arange(len(line_ends))
+    ends = line_ends[boundary_numbers]
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(buffer)]))
+    numbers = np.concatenate((boundary_numbers + 1, [len(line_ends) + 1]))
+    length = stops - starts
+    crlf = (length == 1) & (buffer[np.minimum(starts, len(buffer) - 1)] == _CR)
+    kept = (length > 0) & ~crlf
+    result: NDArray[np.int64] = numbers[kept].astype(np.int64)
+    return result
+
+
+def _check_quotes(buffer: NDArray[np.uint8], quotes: NDArray[np.intp]) -> None:
+    """Give way unless every quote opens a cell, closes one, or is a doubled quote inside one:
+    then the quotes pair up in order (open, close, open, close...) and a line end is inside a
+    cell exactly when an odd number of quotes comes before it."""
+    if len(quotes) % 2:
+        raise _GiveWay  # unclosed
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = buffer[np.maximum(opening - 1, 0)]
+    follows_close = np.concatenate(([False], opening[1:] == closing[:-1] + 1))  # a doubled ""
+    opens_cell = (opening == 0) | (before == _COMMA) | (before == _LF) | follows_close
+    after_at = np.minimum(closing + 1, len(buffer) - 1)
+    after = buffer[after_at]
+    at_end = closing + 1 >= len(buffer)
+    precedes_open = np.concatenate((opening[1:] == closing[:-1] + 1, [False]))
+    closes_cell = at_end | (after == _COMMA) | (after == _LF) | (after == _CR) | precedes_open
+    if not (np.all(opens_cell) and np.all(closes_cell)):
+        raise _GiveWay
+
+
+def _parse(data: bytes, width: int, records: int) -> list[tuple[list[str], NDArray[np.int32]]]:
+    """Every column as its distinct texts (an empty cell as "") and one index into them per row."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            cast(IO[bytes], pa.BufferReader(data)),  # no copy of the file (BytesIO makes one)
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            # a row with another number of cells raises: the standard reader's D010
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": text for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            # malloc rather than pyarrow's default pool: mimalloc kept the parse's 200 MB
+            # after the table was made, and the rest of the run would start from there.
+            memory_pool=_pool(),
+        )
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise _GiveWay from exc
+    if table.num_columns != width or table.num_rows != records:
+        raise _GiveWay
+    columns = []
+    for _ in range(width):  # each column's buffers are let go once it is encoded
+        chunked = table.column(0)
+        table = table.remove_column(0)
+        columns.append(_encoded(chunked, records))
+        del chunked
+    return columns
+
+
+def _encoded(chunked: pa.ChunkedArray[Any], rows: int) -> tuple[list[str], NDArray[np.int32]]:
+    """A column's distinct texts and one index per row, made chunk by chunk: pyarrow encodes
+    each chunk with its own dictionary, and unifying and combining them (``combine_chunks``)
+    copied every column twice more."""
+    import pyarrow as pa
+
+    index: dict[str, int] = {}
+    codes = np.empty(rows, dtype=np.int32)
+    at = 0
+    for chunk in chunked.chunks:
+        assert isinstance(chunk, pa.DictionaryArray)
+        texts = chunk.dictionary.to_pylist()
+        remap = np.fromiter((index.setdefault(str(t), len(index)) for t in texts), np.int32, len(texts))
+        indices = chunk.indices.to_numpy(zero_copy_only=False)
+        codes[at : at + len(indices)] = remap[indices] if len(texts) else 0
+        at += len(indices)
+    return list(index), codes
+
+
+def _table(
+    name: str, parsed: list[tuple[list[str], NDArray[np.int32]]], lines: NDArray[np.int64], max_cell_chars: int
+) -> RawTable:
+    """The table of the parsed columns: cells trimmed (blank = None), blank rows dropped (as the
+    standard reader skips blank records), the first row the header. The codes are rewritten
+    in place (a copy of every column was 50 MB at 50,000 cases)."""
+    trimmed_columns: list[EncodedColumn] = []
+    blank = np.ones(len(lines), dtype=bool)
+    for texts, codes in parsed:
+        if any(len(t) > max_cell_chars and len(t.strip()) > max_cell_chars for t in texts):
+            raise _GiveWay  # the standard reader's D012 (a cell read cut)
+        distinct: dict[str | None, int] = {}
+        remap = np.fromiter(
+            (distinct.setdefault(t.strip() or None, len(distinct)) for t in texts), np.int32, len(texts)
+        )
+        if len(texts):
+            np.take(remap, codes, out=codes, mode="wrap")  # element by element: safe in place
+        if None in distinct:
+            blank &= codes == distinct[None]
+        else:
+            blank[:] = False
+        trimmed_columns.append(EncodedColumn(list(distinct), codes))
+    if blank.any():
+        keep = ~blank
+        lines = lines[keep]
+        trimmed_columns = [EncodedColumn(c.values, c.codes[keep]) for c in trimmed_columns]
+    if not len(lines):
+        raise _GiveWay  # only blank lines: the standard reader's D008
+    header = [c.values[c.codes[0]] or "" for c in trimmed_columns]
+    return RawTable.from_columns(
+        name,
+        header,
+        [Position(name, int(lines[0]), i + 1) for i in range(len(header))],
+        [_compact(c.values, c.codes[1:]) for c in trimmed_columns],
+        lines[1:],
+    )
+
+
+def _compact(values: list[Any], codes: NDArray[np.int32]) -> EncodedColumn:
+    """Drop the values no row has (the header's own cell, a blank row's), so that every value
+    of a column is some case's; ``codes`` is renumbered in place."""
+    used = np.zeros(len(values), dtype=bool)
+    used[codes] = True
+    if not used.all():
+        np.take(np.cumsum(used, dtype=np.int32) - 1, codes, out=codes, mode="wrap")
+        values = [v for v, u in zip(values, used.tolist(), strict=True) if u]
+    return EncodedColumn(values, codes)
+
+
+def _pool() -> pa.MemoryPool:
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowException):
+        return pa.system_memory_pool()
+    return pool
