@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from omi_rules.casedata.table import RawTable
+from omi_rules.casedata.table import EncodedColumn, RawTable
 from omi_rules.diagnostics import Diagnostic, Position, Severity
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
@@ -62,6 +62,9 @@ class CaseSample:
     unknown: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
     """Field or question id -> the cases whose value is not known: the cell was rejected
     (D003, D004) or the column is missing (D002). Empty for a sample that can be scored."""
+    encoded_values: dict[str, EncodedColumn] = field(default_factory=dict)
+    """Field id -> its parsed values, one per distinct cell, and each case's code: ``values``
+    as the engine encodes it for conditions, a distinct value at a time."""
 
     @property
     def size(self) -> int:
@@ -258,6 +261,7 @@ def read_sample(
     size = table.size
     case_ids = _case_ids(table, columns, out)
     values: dict[str, list[Any]] = {}
+    encoded: dict[str, EncodedColumn] = {}
     codes: dict[str, NDArray[np.int64]] = {}
     rejected: dict[str, NDArray[np.intp]] = {}
     """Field or question id -> the rows whose cell was rejected (D003, D004)."""
@@ -271,7 +275,8 @@ def read_sample(
         at = columns[fid]
         column = table.column(at)
         parsed = [_parsed_field(f, raw) for raw in column.values]
-        values[fid] = column.take([value for value, _, _ in parsed])
+        encoded[fid] = EncodedColumn([value for value, _, _ in parsed], column.codes)
+        values[fid] = encoded[fid].take(encoded[fid].values)
         bad = [i for i, (_, problem, _) in enumerate(parsed) if problem]
         if bad:
             rows = np.flatnonzero(np.isin(column.codes, bad))
@@ -303,7 +308,7 @@ def read_sample(
         codes[qid] = given
     answers = DecodedAnswers(codes, {qid: _answer_texts(q.scale, scales) for qid, q in questions.items()})
     cells = _unknown_cells(size, missing, rejected)
-    return CaseSample(table, case_ids, values, answers, codes, columns, cells), out
+    return CaseSample(table, case_ids, values, answers, codes, columns, cells, encoded), out
 
 
 def _case_ids(table: RawTable, columns: dict[str, int], out: list[Diagnostic]) -> list[str]:

@@ -25,6 +25,7 @@ from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.diagnostics import Diagnostic, Severity, caps
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine.compiled import CompiledRuleset
+from omi_rules.model import CaseField
 from omi_rules.model.value_types import field_type
 
 
@@ -92,10 +93,20 @@ def _undecided(
     return unsure
 
 
+def _field_column(f: CaseField, sample: CaseSample) -> NDArray[Any]:
+    """A field's values encoded for conditions: each distinct value once, spread over the cases
+    by their codes, when the sample has them (50,000 cases hold a handful of distinct values)."""
+    by_value = sample.encoded_values.get(f.id)
+    if by_value is None:
+        return encode(field_type(f), sample.values[f.id])
+    distinct: NDArray[Any] = encode(field_type(f), by_value.values)
+    return distinct[by_value.codes] if len(distinct) else encode(field_type(f), sample.values[f.id])
+
+
 def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: str | None = None) -> Evaluation:
     """Evaluate relevance for every question over every case of ``sample``."""
     model = compiled.model
-    columns = {f.id: encode(field_type(f), sample.values[f.id]) for f in model.fields}
+    columns = {f.id: _field_column(f, sample) for f in model.fields}
     result = Evaluation(sample.size, columns)
     severity = Severity.ERROR if (unanswered or model.case_data.relevant_unanswered) == "error" else Severity.WARNING
     plugin_calls: dict[tuple[str, str], NDArray[Any]] = {}
