@@ -95,9 +95,9 @@ def _record_lines(data: bytes) -> NDArray[np.int64]:
     buffer = np.frombuffer(data, dtype=np.uint8)
     if not len(buffer):
         raise _GiveWay
-    if data.count(b"\r") != data.count(b"\r\n"):
-        raise _GiveWay  # a lone CR ends a line for the standard reader, not for pyarrow
     line_ends = np.flatnonzero(buffer == _LF)
+    if b"\r" in data and data.count(b"\r") != np.count_nonzero(buffer[line_ends[line_ends > 0] - 1] == _CR):
+        raise _GiveWay  # a lone CR ends a line for the standard reader, not for pyarrow
     if b'"' in data:
         quotes = np.flatnonzero(buffer == _QUOTE)
         _check_quotes(buffer, quotes)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from omi_rules.casedata.validate import CaseSample
+from omi_rules.casedata.validate import CaseSample, Codes
 from omi_rules.conditions.checker import Checked
 from omi_rules.conditions.vector import VectorData, encode, evaluate
 from omi_rules.diagnostics import Diagnostic, Severity, caps
@@ -36,7 +36,7 @@ class Evaluation:
     size: int
     columns: dict[str, NDArray[Any]]
     relevant: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
-    answers: dict[str, NDArray[np.int64]] = field(default_factory=dict)
+    answers: dict[str, Codes] = field(default_factory=dict)
     """Effective answer codes: -1 where unanswered or not relevant."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
