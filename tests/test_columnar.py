@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omi_rules.casedata import columnar, readers
@@ -27,8 +27,11 @@ from omi_rules.diagnostics import Diagnostic
 from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import FIXTURES, MINIMAL, ROOT
+from .fuzz import mutations
+from .fuzz.strategies import recipes
 
 EXAMPLE = ROOT / "examples" / "north-wales-2008" / "cases.csv"
+MINIMAL_CSV = (FIXTURES / "data" / "minimal-cases.csv").read_bytes()
 
 
 def both(raw: bytes) -> tuple[RawTable | None, RawTable]:
@@ -97,6 +100,8 @@ def test_files_both_readers_take_are_read_alike(text: str) -> None:
         "case_id;note\nc1;x\n",  # semicolons: D012
         ",\ncase_id,note\nc1,x\n",  # a blank first line of another width
         "case_id,note\nc1," + "x" * (readers.MAX_CELL_CHARS + 1) + "\n",  # a cell too long: D012
+        "\ufeff\ufeffcase_id,note\nc1,x\n",  # a second BOM: text to the standard reader (fuzz)
+        "h" * 200_000 + ",note\nc1,x\n",  # a header cell over csv's field limit: D012 (fuzz)
         "",
     ],
     ids=[
@@ -109,6 +114,8 @@ def test_files_both_readers_take_are_read_alike(text: str) -> None:
         "semicolon",
         "blank-first",
         "too-long",
+        "two-boms",
+        "huge-header",
         "empty",
     ],
 )
@@ -193,3 +200,22 @@ def test_the_line_of_each_record_is_where_it_ends() -> None:
     lines = columnar._record_lines(b'a,b\n1,"x\ny"\n\n2,z')
     assert lines.tolist() == [1, 3, 5]
     assert np.issubdtype(lines.dtype, np.integer)
+
+
+@settings(max_examples=300, deadline=None)
+@given(recipe=recipes(sorted(mutations.CSV), most=4))
+def test_mutated_case_files_are_read_alike_or_left_to_the_standard_reader(recipe: mutations.Recipe) -> None:
+    """The fuzz campaign's CSV mutations (ragged rows, quotes, separators, encodings, NUL bytes,
+    line ends, ...) of the minimal sample and of the example: whatever the columnar reader
+    takes, it reads as the standard reader does."""
+    for original in (MINIMAL_CSV, EXAMPLE.read_bytes()):
+        raw = mutations.apply(original, recipe, mutations.CSV)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue  # refused before either reader (D009)
+        if "\x00" in text:
+            continue  # likewise
+        fast = columnar.read_csv_columnar(raw, "cases.csv", readers.MAX_CELL_CHARS)
+        if fast is not None:
+            assert_same_table(fast, readers.read_csv_rows(text, "cases.csv"))

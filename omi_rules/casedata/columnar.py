@@ -67,6 +67,8 @@ def read_csv_columnar(raw: bytes, name: str, max_cell_chars: int) -> RawTable | 
     reader must read it (see the module's docstring)."""
     data = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
     try:
+        if data.startswith(_BOM):
+            raise _GiveWay  # a second BOM is text to the standard reader; pyarrow would drop it
         lines = _record_lines(data)
         width = _first_width(data)
         columns = _parse(data, width, len(lines))
@@ -81,7 +83,10 @@ def _first_width(data: bytes) -> int:
     start = len(data) - len(data.lstrip(b"\r\n"))
     end = data.find(b"\n", start)
     first = data[start : end if end >= 0 else len(data)].decode("utf-8")
-    cells = next(csv.reader(io.StringIO(first, newline="")), [])
+    try:
+        cells = next(csv.reader(io.StringIO(first, newline="")), [])
+    except csv.Error:  # a header cell over csv's field limit (the standard reader's D012)
+        raise _GiveWay from None
     if not any(cell.strip() for cell in cells) or len(cells) > MAX_COLUMNS:
         raise _GiveWay
     if len(cells) == 1 and ";" in cells[0]:
