@@ -175,22 +175,25 @@ def _parse(data: bytes, width: int, records: int) -> list[tuple[list[str], NDArr
 
 
 def _encoded(chunked: pa.ChunkedArray[Any], rows: int) -> tuple[list[str], NDArray[np.int32]]:
-    """A column's distinct texts and one index per row, made chunk by chunk: pyarrow encodes
-    each chunk with its own dictionary, and unifying and combining them (``combine_chunks``)
-    copied every column twice more."""
+    """A column's distinct texts and one index per row. pyarrow encodes each chunk (a block of
+    the file) with its own dictionary: ``unify_dictionaries`` gives them one, in C++, so each
+    chunk's indices are the column's codes (``combine_chunks`` instead copied every column
+    twice more)."""
     import pyarrow as pa
 
-    index: dict[str, int] = {}
-    codes = np.empty(rows, dtype=np.int32)
-    at = 0
-    for chunk in chunked.chunks:
+    if not chunked.num_chunks:
+        return [], np.zeros(0, dtype=np.int32)
+    unified = chunked.unify_dictionaries()
+    first = unified.chunk(0)
+    assert isinstance(first, pa.DictionaryArray)
+    texts = [str(t) for t in first.dictionary.to_pylist()]
+    parts = []
+    for chunk in unified.chunks:
         assert isinstance(chunk, pa.DictionaryArray)
-        texts = chunk.dictionary.to_pylist()
-        remap = np.fromiter((index.setdefault(str(t), len(index)) for t in texts), np.int32, len(texts))
-        indices = chunk.indices.to_numpy(zero_copy_only=False)
-        codes[at : at + len(indices)] = remap[indices] if len(texts) else 0
-        at += len(indices)
-    return list(index), codes
+        parts.append(chunk.indices.to_numpy(zero_copy_only=False))
+    codes: NDArray[np.int32] = np.concatenate(parts).astype(np.int32, copy=False)
+    assert len(codes) == rows
+    return texts, codes
 
 
 def _table(
