@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from omi_rules.casedata import columnar, readers
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import read_sample
-from omi_rules.diagnostics import Diagnostic
+from omi_rules.diagnostics import Diagnostic, InputUnreadable
 from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import FIXTURES, MINIMAL, ROOT
@@ -122,6 +122,18 @@ def test_files_both_readers_take_are_read_alike(text: str) -> None:
 def test_the_columnar_reader_gives_way_where_the_standard_reader_reports_or_decides(text: str) -> None:
     raw = text.encode("utf-8")
     assert columnar.read_csv_columnar(raw, "cases.csv", readers.MAX_CELL_CHARS) is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"case_id,note\nc1,\xff\xfe\n", b"case_\xffid,note\nc1,x\n", b"case_id,note\nc1,\x00\n"],
+    ids=["not-utf8", "not-utf8-header", "nul"],
+)
+def test_a_file_that_is_not_text_is_left_to_the_standard_reader_and_its_d009(raw: bytes) -> None:
+    assert columnar.read_csv_columnar(raw, "cases.csv", readers.MAX_CELL_CHARS) is None
+    with pytest.raises(InputUnreadable) as raised:
+        readers.read_csv(raw * (readers.COLUMNAR_FROM // len(raw) + 1), "cases.csv")
+    assert raised.value.diagnostic.code == "D009"
 
 
 CELL = st.sampled_from(

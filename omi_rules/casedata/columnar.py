@@ -63,12 +63,15 @@ def available() -> bool:
 
 
 def read_csv_columnar(raw: bytes, name: str, max_cell_chars: int) -> RawTable | None:
-    """The table of ``raw`` (UTF-8 CSV, already checked to decode), or None when the standard
-    reader must read it (see the module's docstring)."""
+    """The table of ``raw``, or None when the standard reader must read it (see the module's
+    docstring), as it must a file with a NUL byte or one that is not UTF-8 (pyarrow checks it)
+    so that the standard reader reports it, located."""
     data = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
     try:
         if data.startswith(_BOM):
             raise _GiveWay  # a second BOM is text to the standard reader; pyarrow would drop it
+        if b"\x00" in data:
+            raise _GiveWay  # a binary file: D009 (text that is not UTF-8 makes pyarrow fail: D009 too)
         lines = _record_lines(data)
         width = _first_width(data)
         columns = _parse(data, width, len(lines))
@@ -82,9 +85,11 @@ def _first_width(data: bytes) -> int:
     names the columns f0, f1, ... by that line)."""
     start = len(data) - len(data.lstrip(b"\r\n"))
     end = data.find(b"\n", start)
-    first = data[start : end if end >= 0 else len(data)].decode("utf-8")
     try:
+        first = data[start : end if end >= 0 else len(data)].decode("utf-8")
         cells = next(csv.reader(io.StringIO(first, newline="")), [])
+    except UnicodeDecodeError:  # the standard reader's D009, located
+        raise _GiveWay from None
     except csv.Error:  # a header cell over csv's field limit (the standard reader's D012)
         raise _GiveWay from None
     if not any(cell.strip() for cell in cells) or len(cells) > MAX_COLUMNS:

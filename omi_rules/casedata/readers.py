@@ -86,7 +86,6 @@ def read_csv(raw: bytes, name: str) -> RawTable:
     """
     hint = "save it as 'CSV UTF-8' in Excel, or as UTF-8 in your editor"
     if len(raw) >= COLUMNAR_FROM and columnar.available():
-        decode_utf8(raw, name, "D009", hint)  # checked, not kept: the text of 50,000 cases is 35 MB
         table = columnar.read_csv_columnar(raw, name, MAX_CELL_CHARS)
         if table is not None:
             return table
