@@ -15,7 +15,6 @@ import io
 import random
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from omi_rules.casedata import columnar, readers
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import read_sample
-from omi_rules.diagnostics import Diagnostic, InputUnreadable
+from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
 from omi_rules.ruleset.loader import load_ruleset
 
 from .conftest import FIXTURES, MINIMAL, ROOT
@@ -207,11 +206,37 @@ def test_read_csv_reads_a_large_file_a_column_at_a_time(tmp_path: Path) -> None:
     assert small._encoded is None
 
 
-def test_the_line_of_each_record_is_where_it_ends() -> None:
-    """As csv.reader's line_num counts: a row with a line break in a cell is at its last line."""
-    lines = columnar._record_lines(b'a,b\n1,"x\ny"\n\n2,z')
-    assert lines.tolist() == [1, 3, 5]
-    assert np.issubdtype(lines.dtype, np.integer)
+def test_a_row_is_at_the_line_it_starts_on_and_each_cell_at_its_own() -> None:
+    """A line break in a quoted cell: the row is where it starts, each cell where it starts."""
+    records = columnar._records(b'a,b,c\n1,"x\ny",z\n\n2,w,v')
+    assert records.first.tolist() == [1, 2, 5]
+    assert records.last.tolist() == [1, 3, 5]
+    text = 'case_id,note,tier\nc1,"two\r\nlines",9\nc2,"three\nlines\nhere",8\nc3,x,7\n'
+    fast, reference = both(text.encode("utf-8"))
+    assert fast is not None
+    assert_same_table(fast, reference)
+    for table in (fast, reference):
+        assert [table.cell_position(0, i).line for i in range(3)] == [2, 2, 3]
+        assert [table.cell_position(1, i).line for i in range(3)] == [4, 4, 6]
+        assert table.cell_position(2, 2) == Position("cases.csv", 7, 3)
+
+
+def test_a_diagnostic_after_a_line_break_in_a_cell_is_at_the_cell() -> None:
+    """A wrong cell that follows a quoted two-line cell is reported on its own line, by both."""
+    lines = (FIXTURES / "data" / "minimal-cases.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    bad = lines[1].split(",")
+    bad[0], bad[header.index("sentence")], bad[header.index("roh")] = "c99", '"custody\n"', "lwo"
+    text = "\n".join([*lines, ",".join(bad)]) + "\n"
+    fast, reference = both(text.encode("utf-8") * 1)
+    assert fast is not None
+    assert_same_table(fast, reference)
+    found_fast, _ = check(fast)
+    found_reference, _ = check(reference)
+    assert found_fast == found_reference
+    d003 = [d for d in found_reference if d.code == "D003"]
+    row_line = len(lines) + 1
+    assert [(d.position.line, d.position.col) for d in d003] == [(row_line + 1, header.index("roh") + 1)]
 
 
 @settings(max_examples=300, deadline=None)

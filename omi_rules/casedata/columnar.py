@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from omi_rules.casedata.table import EncodedColumn, RawTable
+from omi_rules.casedata.table import EncodedColumn, RawTable, cell_lines
 from omi_rules.diagnostics import Position
 
 if TYPE_CHECKING:
@@ -72,10 +74,10 @@ def read_csv_columnar(raw: bytes, name: str, max_cell_chars: int) -> RawTable | 
             raise _GiveWay  # a second BOM is text to the standard reader; pyarrow would drop it
         if b"\x00" in data:
             raise _GiveWay  # a binary file: D009 (text that is not UTF-8 makes pyarrow fail: D009 too)
-        lines = _record_lines(data)
+        records = _records(data)
         width = _first_width(data)
-        columns = _parse(data, width, len(lines))
-        return _table(name, columns, lines, max_cell_chars)
+        columns = _parse(data, width, len(records))
+        return _table(name, columns, records, data, max_cell_chars)
     except _GiveWay:
         return None
 
@@ -99,9 +101,30 @@ def _first_width(data: bytes) -> int:
     return len(cells)
 
 
-def _record_lines(data: bytes) -> NDArray[np.int64]:
-    """The line where each non-empty record ends, as ``csv.reader``'s ``line_num`` counts it
-    (pyarrow skips empty lines; so does the standard reader, as blank records)."""
+@dataclass(frozen=True)
+class _Records:
+    """The non-empty records of a file (pyarrow skips empty lines; so does the standard reader,
+    as blank records), as ``csv.reader`` counts lines: a lone CR is not among them."""
+
+    first: NDArray[np.int64]
+    """The line each record starts on."""
+    last: NDArray[np.int64]
+    """The line each record ends on (later than ``first`` for a line break in a quoted cell)."""
+    start: NDArray[np.int64]
+    """The byte offset of each record in the file."""
+    stop: NDArray[np.int64]
+    """The byte offset of each record's end (its line end)."""
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def only(self, keep: NDArray[Any] | slice) -> _Records:
+        return _Records(self.first[keep], self.last[keep], self.start[keep], self.stop[keep])
+
+
+def _records(data: bytes) -> _Records:
+    """Where each record of ``data`` is: its line ends outside quotes (a line end is inside a
+    quoted cell exactly when an odd number of quotes comes before it, ``_check_quotes``)."""
     buffer = np.frombuffer(data, dtype=np.uint8)
     if not len(buffer):
         raise _GiveWay
@@ -116,14 +139,13 @@ def _record_lines(data: bytes) -> NDArray[np.int64]:
     else:
         boundary_numbers = np.arange(len(line_ends))
     ends = line_ends[boundary_numbers]
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(buffer)]))
-    numbers = np.concatenate((boundary_numbers + 1, [len(line_ends) + 1]))
+    starts = np.concatenate(([0], ends + 1)).astype(np.int64)
+    stops = np.concatenate((ends, [len(buffer)])).astype(np.int64)
+    last = np.concatenate((boundary_numbers + 1, [len(line_ends) + 1])).astype(np.int64)
+    first = np.concatenate(([1], last[:-1] + 1)).astype(np.int64)
     length = stops - starts
     crlf = (length == 1) & (buffer[np.minimum(starts, len(buffer) - 1)] == _CR)
-    kept = (length > 0) & ~crlf
-    result: NDArray[np.int64] = numbers[kept].astype(np.int64)
-    return result
+    return _Records(first, last, starts, stops).only((length > 0) & ~crlf)
 
 
 def _check_quotes(buffer: NDArray[np.uint8], quotes: NDArray[np.intp]) -> None:
@@ -202,13 +224,17 @@ def _encoded(chunked: pa.ChunkedArray[Any], rows: int) -> tuple[list[str], NDArr
 
 
 def _table(
-    name: str, parsed: list[tuple[list[str], NDArray[np.int32]]], lines: NDArray[np.int64], max_cell_chars: int
+    name: str,
+    parsed: list[tuple[list[str], NDArray[np.int32]]],
+    records: _Records,
+    data: bytes,
+    max_cell_chars: int,
 ) -> RawTable:
     """The table of the parsed columns: cells trimmed (blank = None), blank rows dropped (as the
     standard reader skips blank records), the first row the header. The codes are rewritten
     in place (a copy of every column was 50 MB at 50,000 cases)."""
     trimmed_columns: list[EncodedColumn] = []
-    blank = np.ones(len(lines), dtype=bool)
+    blank = np.ones(len(records), dtype=bool)
     for texts, codes in parsed:
         if any(len(t) > max_cell_chars and len(t.strip()) > max_cell_chars for t in texts):
             raise _GiveWay  # the standard reader's D012 (a cell read cut)
@@ -225,18 +251,46 @@ def _table(
         trimmed_columns.append(EncodedColumn(list(distinct), codes))
     if blank.any():
         keep = ~blank
-        lines = lines[keep]
+        records = records.only(keep)
         trimmed_columns = [EncodedColumn(c.values, c.codes[keep]) for c in trimmed_columns]
-    if not len(lines):
+    if not len(records):
         raise _GiveWay  # only blank lines: the standard reader's D008
+    if records.last[0] != records.first[0]:
+        raise _GiveWay  # a header with a line break in a cell: the standard reader places it
     header = [c.values[c.codes[0]] or "" for c in trimmed_columns]
-    return RawTable.from_columns(
+    rows = records.only(slice(1, None))
+    table = RawTable.from_columns(
         name,
         header,
-        [Position(name, int(lines[0]), i + 1) for i in range(len(header))],
+        [Position(name, int(records.first[0]), i + 1) for i in range(len(header))],
         [_compact(c.values, c.codes[1:]) for c in trimmed_columns],
-        lines[1:],
+        rows.first,
     )
+    spanning = np.flatnonzero(rows.last > rows.first)
+    if len(spanning):
+        table.cell_lines = _CellLines(data, rows.only(spanning), spanning)
+    return table
+
+
+class _CellLines(Mapping[int, list[int]]):
+    """The line of each cell of the rows that span several lines (a line break in a quoted
+    cell), worked out from the row's text when a diagnostic needs one of its cells."""
+
+    def __init__(self, data: bytes, records: _Records, rows: NDArray[np.intp]) -> None:
+        self._data, self._records = data, records
+        self._at = {int(row): i for i, row in enumerate(rows)}
+
+    def __getitem__(self, row: int) -> list[int]:
+        i = self._at[row]
+        text = self._data[self._records.start[i] : self._records.stop[i]].decode("utf-8")
+        cells = next(csv.reader(io.StringIO(text, newline="")))
+        return cell_lines(cells, int(self._records.first[i]))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def _compact(values: list[Any], codes: NDArray[np.int32]) -> EncodedColumn:

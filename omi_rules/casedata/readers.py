@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from omi_rules.casedata import columnar
 from omi_rules.casedata import workbook as layout
-from omi_rules.casedata.table import RawTable, TableReader
+from omi_rules.casedata.table import RawTable, TableReader, cell_lines
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
 from omi_rules.diagnostics.codes import make
 from omi_rules.yamlio.reader import PathKey, SourceMap, decode_utf8, load_yaml, read_at_most
@@ -93,12 +93,18 @@ def read_csv(raw: bytes, name: str) -> RawTable:
 
 
 def read_csv_rows(text: str, name: str) -> RawTable:
-    """Read CSV text a row at a time, with the standard library: the reference reader."""
+    """Read CSV text a row at a time, with the standard library: the reference reader.
+
+    A row is at the line it starts on; in a row with a line break in a quoted cell, each later
+    cell is at the line it starts on (``RawTable.cell_lines``).
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
+    records: list[tuple[int, int, list[str]]] = []
+    """(first line, last line, cells) of each record."""
     try:
         for record in reader:
-            records.append((reader.line_num, record))
+            first = records[-1][1] + 1 if records else 1
+            records.append((first, reader.line_num, record))
     except csv.Error as exc:
         table = RawTable(name, [], [])
         table.diagnostics.append(
@@ -110,16 +116,17 @@ def read_csv_rows(text: str, name: str) -> RawTable:
             )
         )
         return table
-    records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
+    records = [(first, last, record) for first, last, record in records if any(cell.strip() for cell in record)]
     if not records:
         table = RawTable(name, [], [])
         table.diagnostics.append(make("D008", "the file is empty: no header and no cases", Position(name, 1, 1)))
         return table
-    header_line, header = records[0]
+    header_line, header_last, header = records[0]
+    header_lines = cell_lines(header, header_line) if header_last > header_line else [header_line] * len(header)
     table = RawTable(
         name,
         [cell.strip() for cell in header],
-        [Position(name, header_line, i + 1) for i in range(len(header))],
+        [Position(name, line, i + 1) for i, line in enumerate(header_lines)],
     )
     if len(header) == 1 and ";" in header[0]:
         table.diagnostics.append(
@@ -131,25 +138,36 @@ def read_csv_rows(text: str, name: str) -> RawTable:
             )
         )
         return table
-    for line, record in records[1:]:
+    spanning: dict[int, list[int]] = {}
+    for line, last, record in records[1:]:
+        lines = cell_lines([*record, ""], line) if last > line else None
         cells: list[Any] = [c.strip() or None for c in record]  # as _cell, inlined: per cell
         if sum(map(len, record)) > MAX_CELL_CHARS:  # a cell may be too long: cut as _cell does
             cells = [_cell(c) for c in record]
-            table.diagnostics += _too_long(record, partial(_at, name, line))
+            table.diagnostics += _too_long(record, partial(_in_record, name, line, lines))
         if len(record) != len(header):
             col = min(len(record), len(header)) + 1
             table.diagnostics.append(
                 make(
                     "D010",
                     f"this row has {len(record)} cells but the header has {len(header)}",
-                    Position(name, line, col),
+                    _in_record(name, line, lines, col - 1),
                     hint="every row needs one cell per column (leave a cell empty, don't drop it)",
                 )
             )
             continue
+        if lines is not None:
+            spanning[len(table.rows)] = lines[:-1]
         table.rows.append(cells)
         table.row_positions.append(Position(name, line, 1))  # and each cell at (line, i + 1)
+    table.cell_lines = spanning
     return table
+
+
+def _in_record(file: str, line: int, lines: list[int] | None, index: int) -> Position:
+    """The place of cell ``index`` of a CSV record that starts on ``line`` (``lines``: the
+    line of each cell, and of the place after the last, when the record spans several)."""
+    return Position(file, lines[min(index, len(lines) - 1)] if lines else line, index + 1)
 
 
 def _value(value: Any) -> Any:

@@ -15,7 +15,7 @@ made the table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -67,6 +67,9 @@ class RawTable:
         it empty: a cell is then at its row's line, column = index + 1, worked out only for the
         few cells that get a diagnostic (a Position per cell was most of the memory of a large
         file)."""
+        self.cell_lines: Mapping[int, Sequence[int]] = {}
+        """Row number -> the line of each of its cells, for a row that spans several lines (a
+        line break in a quoted CSV cell); every other row's cells are on the row's line."""
         self.diagnostics: list[Diagnostic] = []
         """Problems found while reading (ragged rows, malformed cells, ...)."""
         self.origin = origin
@@ -143,7 +146,22 @@ class RawTable:
         if row < len(self.cell_positions) and column < len(self.cell_positions[row]):
             return self.cell_positions[row][column]
         where = self.row_position(row)
-        return Position(where.file, where.line, column + 1) if where.line > 0 else where
+        if where.line <= 0:
+            return where
+        lines = self.cell_lines.get(row) if self.cell_lines else None
+        line = lines[min(column, len(lines) - 1)] if lines else where.line
+        return Position(where.file, line, column + 1)
+
+
+def cell_lines(cells: Sequence[str], first: int) -> list[int]:
+    """The line each cell of a CSV record that starts on line ``first`` starts on: one line
+    further for each line break in the cells before it (as ``csv.reader`` counts them: LF, CRLF
+    or a lone CR)."""
+    lines, line = [], first
+    for cell in cells:
+        lines.append(line)
+        line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+    return lines
 
 
 def encode(cells: Sequence[Any]) -> EncodedColumn:
