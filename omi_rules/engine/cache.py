@@ -74,11 +74,14 @@ class _Entry:
 
 
 def checked_ruleset(path: Path, report: Report, registry: Registry | None = None) -> LoadedRuleset:
-    """``check_ruleset``, from the cache when the entry for ``path`` is still true."""
-    from omi_rules.checks import check_ruleset  # the checks' code, only on a miss
+    """``check_ruleset``, from the cache when the entry for ``path`` is still true.
 
+    The checks' code is imported only when it runs (a miss, or the cache off): importing it
+    cost a hit about 13 ms, a tenth of what the hit saves."""
     registry = registry or builtin_registry()
     if not enabled():
+        from omi_rules.checks import check_ruleset
+
         return check_ruleset(path, report, registry)
     key, entry = "", None
     try:
@@ -91,6 +94,8 @@ def checked_ruleset(path: Path, report: Report, registry: Registry | None = None
         report.unreadable = report.unreadable or entry.unreadable
         entry.loaded.cached = True
         return entry.loaded
+    from omi_rules.checks import check_ruleset
+
     own = Report()
     loaded = check_ruleset(path, own, registry)
     report.extend(own.diagnostics)
