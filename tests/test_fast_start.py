@@ -3,11 +3,14 @@
 * Field descriptions are read from each module's source once (``omi_rules.model.docstrings``)
   with pydantic's own rules, and models are built when first used, not at import: the
   schemas stay the same whatever was built first.
+* A hit of the cache of checked rulesets does no work the entry already holds (the ruleset's
+  hash).
 """
 
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,6 +21,7 @@ from click.testing import CliRunner
 from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
 from omi_rules.cli import main
+from omi_rules.engine import compiled as compiled_module
 from omi_rules.model.docstrings import Described, attribute_docstrings
 from omi_rules.model.schemas import PUBLISHED, render_schema
 
@@ -110,3 +114,28 @@ def test_schemas_are_the_same_after_the_models_were_used() -> None:
     assert scored.exit_code == 0, scored.output
     for name in PUBLISHED:
         assert render_schema(name) == (ROOT / "schemas" / name).read_text(encoding="utf-8"), name
+
+
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cache of checked rulesets on, in a folder of this test's own; a copy of omi-2008."""
+    monkeypatch.setenv("OMI_RULES_NO_CACHE", "0")
+    monkeypatch.setenv("OMI_RULES_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "rulesets" / "omi-2008"
+    shutil.copytree(ROOT / "rulesets" / "omi-2008", copy, ignore=shutil.ignore_patterns("tests"))
+    return copy
+
+
+def _score(ruleset: Path, *options: str) -> str:
+    args = ["score", str(ruleset), str(NORTH_WALES / "cases.csv"), "--judgements", str(NORTH_WALES / "judgements.yaml")]
+    result = CliRunner().invoke(main, [*args, "--format", "json", *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_cache_hit_does_not_hash_the_ruleset_again(cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry keeps the ruleset's hash: hashing dumps the whole model (building its
+    serializer), which a hit need not do."""
+    first = _score(cached)  # a miss: checked, hashed, written
+    monkeypatch.setattr(compiled_module, "ruleset_hash", lambda model: pytest.fail("the ruleset was hashed again"))
+    assert _score(cached) == first

@@ -122,7 +122,7 @@ def prepare(
         out.files.update(loaded.files)
         if loaded.model is None or report.errors or report.unreadable:
             return out
-        compiled = compile_ruleset(loaded.model, registry)
+        compiled = compile_ruleset(loaded.model, registry, loaded.sha256)
     out.compiled = compiled
     model = compiled.model
     if surveys:

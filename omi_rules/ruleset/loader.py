@@ -72,6 +72,9 @@ class LoadedRuleset:
     the document the model was built from, whose list indices differ once an item is dropped."""
     cached: bool = False
     """True when this came from the cache of checked rulesets (``omi_rules.engine.cache``)."""
+    sha256: str | None = None
+    """The hash of ``model`` (``omi_rules.engine.compiled.ruleset_hash``) once worked out: the
+    cache keeps it with the entry, so a hit need not dump the whole model again to hash it."""
 
     @property
     def complete(self) -> bool:
