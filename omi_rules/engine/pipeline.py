@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,13 +34,9 @@ from omi_rules.engine.precision import Options as PrecisionOptions
 from omi_rules.engine.precision import caseload_problem, settings_for
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
-from omi_rules.engine.resample import sample_matrices
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
 from omi_rules.engine.surveys import score_surveys, survey_calls
-from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
-from omi_rules.engine.uncertainty import Settings as UncertaintySettings
-from omi_rules.engine.uncertainty import assess
 from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
@@ -64,6 +60,9 @@ from omi_rules.model.value_types import field_type
 from omi_rules.plugins.hookspecs import SectionScore
 from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
 from omi_rules.yamlio.reader import SourceMap
+
+if TYPE_CHECKING:  # the resampling engine is imported when a run asks for intervals
+    from omi_rules.engine.uncertainty import Settings as UncertaintySettings
 
 
 class UsageError(Exception):
@@ -538,7 +537,14 @@ def sample_uncertainty(
     settings: UncertaintySettings,
     surveys: Mapping[tuple[str, str], object] | None = None,
 ) -> Uncertainty:
-    """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``)."""
+    """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``).
+
+    The resampling engine is imported here, not with the pipeline: a run without intervals
+    (``score`` without ``--uncertainty`` in a table, ``impact``, ruleset tests) never needs it."""
+    from omi_rules.engine.resample import sample_matrices
+    from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
+    from omi_rules.engine.uncertainty import assess
+
     matrices = sample_matrices(compiled, evaluation, mask, headline_indicators(compiled, sample, evaluation))
     inputs = UncertaintyInputs(
         scores=outcome.scores,
