@@ -4,7 +4,7 @@
   with pydantic's own rules, and models are built when first used, not at import: the
   schemas stay the same whatever was built first.
 * A hit of the cache of checked rulesets does no work the entry already holds (the ruleset's
-  hash).
+  hash), and ``omi-rules test`` uses the cache too.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
+from omi_rules import checks
 from omi_rules.cli import main
 from omi_rules.engine import compiled as compiled_module
 from omi_rules.model.docstrings import Described, attribute_docstrings
@@ -139,3 +140,33 @@ def test_a_cache_hit_does_not_hash_the_ruleset_again(cached: Path, monkeypatch: 
     first = _score(cached)  # a miss: checked, hashed, written
     monkeypatch.setattr(compiled_module, "ruleset_hash", lambda model: pytest.fail("the ruleset was hashed again"))
     assert _score(cached) == first
+
+
+def test_omi_rules_test_checks_an_unchanged_ruleset_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``omi-rules test`` takes its rulesets from the cache of checked rulesets as ``score``
+    does: a second run does not load and check the ruleset again and prints the same; with
+    ``--no-cache``, or a damaged entry, it checks afresh, silently, with the same outcome."""
+    monkeypatch.setenv("OMI_RULES_NO_CACHE", "0")
+    monkeypatch.setenv("OMI_RULES_CACHE_DIR", str(tmp_path / "cache"))
+    checked: list[Path] = []
+    real = checks.check_ruleset
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        checked.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(checks, "check_ruleset", counted)
+
+    def run(*options: str) -> str:
+        result = CliRunner().invoke(main, ["test", str(ROOT / "rulesets" / "omi-2008"), *options])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = run()
+    assert len(checked) == 1 and "3 passed, 0 failed" in first
+    [entry] = (tmp_path / "cache").glob("*.pickle")
+    assert run() == first and len(checked) == 1  # from the cache
+    assert run("--no-cache") == first and len(checked) == 2
+    entry.write_bytes(b"not a pickle")
+    assert run() == first and len(checked) == 3  # a damaged entry: checked again, and written again
+    assert run() == first and len(checked) == 3
