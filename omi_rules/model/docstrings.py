@@ -22,6 +22,7 @@ import ast
 import inspect
 import linecache
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -69,20 +70,27 @@ class _Visitor(ast.NodeVisitor):
         pass
 
 
-def _classes(node: ast.AST, prefix: str, found: dict[str, dict[str, str]]) -> None:
-    """Every class under ``node`` (also inside ``if`` and ``try``), by qualified name; not the
-    classes inside functions, whose qualified names hold ``<locals>``."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+"""The fields that hold statements: of ``if``, ``for``, ``while``, ``with``, ``try`` (and its
+``except`` handlers) and ``match`` (and its cases)."""
+
+
+def _classes(nodes: Iterable[ast.AST], prefix: str, found: dict[str, dict[str, str]]) -> None:
+    """Every class defined by the statements ``nodes`` (also inside ``if`` and ``try``), by
+    qualified name; not the classes inside functions, whose qualified names hold ``<locals>``.
+    Only statements are walked, never expressions, which define no class."""
+    for node in nodes:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        if isinstance(child, ast.ClassDef):
-            name = prefix + child.name
+        if isinstance(node, ast.ClassDef):
+            name = prefix + node.name
             visitor = _Visitor()
-            visitor.generic_visit(child)
+            visitor.generic_visit(node)
             found[name] = _AMBIGUOUS if name in found else visitor.attrs
-            _classes(child, name + ".", found)
-        else:
-            _classes(child, prefix, found)
+            _classes(node.body, name + ".", found)
+            continue
+        for block in _BLOCKS:
+            _classes(getattr(node, block, ()), prefix, found)
 
 
 def _read(module_name: str) -> dict[str, dict[str, str]]:
@@ -96,7 +104,7 @@ def _read(module_name: str) -> dict[str, dict[str, str]]:
     except (SyntaxError, ValueError):
         return {}
     found: dict[str, dict[str, str]] = {}
-    _classes(tree, "", found)
+    _classes(tree.body, "", found)
     return found
 
 
