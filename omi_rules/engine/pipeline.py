@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 from omi_rules import __version__
 from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
-from omi_rules.casedata.surveys import SurveyData, read_surveys
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.casedata.workbook import origin_findings
@@ -61,7 +60,8 @@ from omi_rules.plugins.hookspecs import SectionScore
 from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
 from omi_rules.yamlio.reader import SourceMap
 
-if TYPE_CHECKING:  # the resampling engine is imported when a run asks for intervals
+if TYPE_CHECKING:  # imported when used: the resampling engine for intervals, survey data for --surveys
+    from omi_rules.casedata.surveys import SurveyData
     from omi_rules.engine.uncertainty import Settings as UncertaintySettings
 
 
@@ -125,6 +125,8 @@ def prepare(
     out.compiled = compiled
     model = compiled.model
     if surveys:
+        from omi_rules.casedata.surveys import read_surveys
+
         try:
             out.surveys, problems = read_surveys(list(surveys), model, registry.readers)
         except InputUnreadable as exc:

@@ -22,7 +22,6 @@ from omi_rules.diagnostics import Diagnostic
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
 from omi_rules.model.schema_accept import Check, accepts, compile_schema
-from omi_rules.model.schema_places import belongs_hint
 from omi_rules.model.schemas import SCHEMAS, build_schema
 from omi_rules.yamlio.reader import PathKey, SourceMap
 
@@ -275,6 +274,8 @@ def _unknown_key_hint(key: str, allowed: set[str], here: Any, schema_name: str) 
     document gets where it belongs (a misplaced key is spelt right, so "did you mean" alone
     said nothing, or named an unrelated key); a key neither misspelt nor misplaced gets the
     keys allowed here."""
+    from omi_rules.model.schema_places import belongs_hint  # only a document with an unknown key needs it
+
     nearest = did_you_mean(key, allowed)
     belongs = belongs_hint(key, here, schema_name)
     if nearest and belongs:
