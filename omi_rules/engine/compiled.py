@@ -118,8 +118,12 @@ def _compile(text: str, env: Env) -> Checked:
     return result
 
 
-def compile_ruleset(model: Ruleset, registry: Registry | None = None) -> CompiledRuleset:
-    """Compile a checked ruleset; ``registry`` gives the plugins' rules (default: built-ins)."""
+def compile_ruleset(model: Ruleset, registry: Registry | None = None, sha256: str | None = None) -> CompiledRuleset:
+    """Compile a checked ruleset; ``registry`` gives the plugins' rules (default: built-ins).
+
+    ``sha256`` is ``ruleset_hash(model)`` when the caller has it already (a ruleset from the
+    cache of checked rulesets: ``LoadedRuleset.sha256``); hashing dumps the whole model, which
+    would otherwise build its serializer on every run."""
     registry = registry or builtin_registry()
     env = case_env(model, registry)
     scales = {s.id: s for s in model.scales}
@@ -165,7 +169,7 @@ def compile_ruleset(model: Ruleset, registry: Registry | None = None) -> Compile
         visit(qid, ())
     compiled = CompiledRuleset(
         model=model,
-        sha256=ruleset_hash(model),
+        sha256=sha256 or ruleset_hash(model),
         env=env,
         registry=registry,
         questions=ordered,

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 from omi_rules import __version__
 from omi_rules.casedata.judgements import Judgements, check_judgements, read_judgements
 from omi_rules.casedata.readers import read_table
-from omi_rules.casedata.surveys import SurveyData, read_surveys
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.casedata.workbook import origin_findings
@@ -34,13 +33,9 @@ from omi_rules.engine.precision import Options as PrecisionOptions
 from omi_rules.engine.precision import caseload_problem, settings_for
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
 from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
-from omi_rules.engine.resample import sample_matrices
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
 from omi_rules.engine.surveys import score_surveys, survey_calls
-from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
-from omi_rules.engine.uncertainty import Settings as UncertaintySettings
-from omi_rules.engine.uncertainty import assess
 from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
@@ -64,6 +59,10 @@ from omi_rules.model.value_types import field_type
 from omi_rules.plugins.hookspecs import SectionScore
 from omi_rules.plugins.manager import PluginFailure, Registry, builtin_registry
 from omi_rules.yamlio.reader import SourceMap
+
+if TYPE_CHECKING:  # imported when used: the resampling engine for intervals, survey data for --surveys
+    from omi_rules.casedata.surveys import SurveyData
+    from omi_rules.engine.uncertainty import Settings as UncertaintySettings
 
 
 class UsageError(Exception):
@@ -122,10 +121,12 @@ def prepare(
         out.files.update(loaded.files)
         if loaded.model is None or report.errors or report.unreadable:
             return out
-        compiled = compile_ruleset(loaded.model, registry)
+        compiled = compile_ruleset(loaded.model, registry, loaded.sha256)
     out.compiled = compiled
     model = compiled.model
     if surveys:
+        from omi_rules.casedata.surveys import read_surveys
+
         try:
             out.surveys, problems = read_surveys(list(surveys), model, registry.readers)
         except InputUnreadable as exc:
@@ -538,7 +539,14 @@ def sample_uncertainty(
     settings: UncertaintySettings,
     surveys: Mapping[tuple[str, str], object] | None = None,
 ) -> Uncertainty:
-    """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``)."""
+    """How sure the figures of the cases ``mask`` selects are (``engine.uncertainty``).
+
+    The resampling engine is imported here, not with the pipeline: a run without intervals
+    (``score`` without ``--uncertainty`` in a table, ``impact``, ruleset tests) never needs it."""
+    from omi_rules.engine.resample import sample_matrices
+    from omi_rules.engine.uncertainty import Inputs as UncertaintyInputs
+    from omi_rules.engine.uncertainty import assess
+
     matrices = sample_matrices(compiled, evaluation, mask, headline_indicators(compiled, sample, evaluation))
     inputs = UncertaintyInputs(
         scores=outcome.scores,

@@ -9,11 +9,22 @@ values with the same diagnostic (U001, U002) rather than a traceback or a silent
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from omi_rules.diagnostics import Diagnostic, Position
 from omi_rules.diagnostics.codes import make
-from omi_rules.engine.uncertainty import DEFAULT_CONFIDENCE, DEFAULT_REPLICATES, DEFAULT_SEED, Settings
 from omi_rules.model import Ruleset
+
+if TYPE_CHECKING:  # imported when used: checking the options must not load the resampling engine
+    from omi_rules.engine.uncertainty import Settings
+
+# The defaults live here, with the options they stand in for (``engine.uncertainty`` takes
+# them from here): every ``score`` checks its options, and importing the resampling engine for
+# that cost a run without ``--uncertainty`` about 10 ms.
+DEFAULT_CONFIDENCE = 0.95
+DEFAULT_REPLICATES = 2000
+DEFAULT_SEED = 20080901
+"""Any fixed seed would do; this one is the North Wales report's month, so it is easy to quote."""
 
 MIN_REPLICATES = 100
 MAX_REPLICATES = 100_000
@@ -95,6 +106,8 @@ def margin_of(model: Ruleset, options: Options) -> float | None:
 
 def settings_for(model: Ruleset, options: Options) -> Settings:
     """The uncertainty settings of one run (options checked first with ``check_options``)."""
+    from omi_rules.engine.uncertainty import Settings
+
     return Settings(
         confidence=confidence_of(model, options),
         replicates=options.replicates if options.replicates is not None else DEFAULT_REPLICATES,

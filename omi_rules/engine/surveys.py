@@ -38,11 +38,14 @@ from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
-from omi_rules.casedata.surveys import SurveyData
 from omi_rules.engine.grading import display
 from omi_rules.model import Rounding, Ruleset, Survey
 from omi_rules.model.results import AnswerShare, SurveyInterval, SurveyQuestionResult, SurveyResult
+
+if TYPE_CHECKING:  # the survey data reader is imported only when --surveys gives data to read
+    from omi_rules.casedata.surveys import SurveyData
 
 DECIMALS = 4
 """Interval limits are rounded to 4 decimals of a percent in the result, so the JSON does not

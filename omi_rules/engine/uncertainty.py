@@ -34,6 +34,9 @@ from omi_rules.engine.analytic import (
 )
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.grading import band_for, decide, decision_calls
+from omi_rules.engine.precision import DEFAULT_CONFIDENCE as DEFAULT_CONFIDENCE
+from omi_rules.engine.precision import DEFAULT_REPLICATES as DEFAULT_REPLICATES
+from omi_rules.engine.precision import DEFAULT_SEED as DEFAULT_SEED
 from omi_rules.engine.ratings import rate_criteria, rate_overall
 from omi_rules.engine.resample import (
     Floats,
@@ -58,11 +61,6 @@ from omi_rules.model.results import (
     Uncertainty,
 )
 from omi_rules.plugins.manager import Registry
-
-DEFAULT_CONFIDENCE = 0.95
-DEFAULT_REPLICATES = 2000
-DEFAULT_SEED = 20080901
-"""Any fixed seed would do; this one is the North Wales report's month, so it is easy to quote."""
 
 NOTE = (
     "Intervals and band shares are statistical estimates (floats) from resampling the cases scored; "

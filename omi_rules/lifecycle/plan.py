@@ -28,9 +28,8 @@ from omi_rules.diagnostics.codes import make
 from omi_rules.engine.analytic import linear_coefficients, question_influence, z_value
 from omi_rules.engine.compiled import CompiledRuleset
 from omi_rules.engine.pipeline import prepare
-from omi_rules.engine.precision import Options, caseload_problem, confidence_of, margin_of
+from omi_rules.engine.precision import DEFAULT_SEED, Options, caseload_problem, confidence_of, margin_of
 from omi_rules.engine.resample import SampleMatrices, bootstrap_weights, replicate_scores, sample_matrices
-from omi_rules.engine.uncertainty import DEFAULT_SEED
 
 PLAN_REPLICATES = 2000
 NEARLY_ALL = 0.9

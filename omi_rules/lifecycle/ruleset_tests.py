@@ -21,9 +21,9 @@ import numpy as np
 from pydantic import ValidationError
 
 from omi_rules.casedata.readers import table_from_cases
-from omi_rules.checks import check_ruleset
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report
 from omi_rules.diagnostics.codes import make
+from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.explain import explain
 from omi_rules.engine.pipeline import Scored, score
@@ -118,7 +118,12 @@ def _ruleset_for(test_file: Path, declared: str | None) -> Path:
 
 
 class Runner:
-    """Runs test files, caching each checked and compiled ruleset."""
+    """Runs test files, checking and compiling each ruleset once per run.
+
+    A ruleset is checked through the cache of checked rulesets (``omi_rules.engine.cache``),
+    as ``score`` and ``impact`` do: a second ``omi-rules test`` of an unchanged ruleset skips
+    loading, validating and checking it, with the same findings; any trouble with the cache,
+    or ``--no-cache``, means the full check, silently."""
 
     def __init__(self, registry: Registry | None = None) -> None:
         self.registry = registry or builtin_registry()
@@ -128,11 +133,11 @@ class Runner:
     def ruleset(self, path: Path) -> CompiledRuleset | list[Diagnostic]:
         if path not in self.rulesets:
             report = Report()
-            loaded = check_ruleset(path, report, self.registry)
+            loaded = cache.checked_ruleset(path, report, self.registry)
             if loaded.model is None or report.errors or report.unreadable:
                 self.rulesets[path] = report.errors or report.diagnostics
             else:
-                self.rulesets[path] = compile_ruleset(loaded.model, self.registry)
+                self.rulesets[path] = compile_ruleset(loaded.model, self.registry, loaded.sha256)
         return self.rulesets[path]
 
     def load(self, test_file: Path) -> tuple[RulesetTestFile | None, SourceMap, list[Diagnostic]]:

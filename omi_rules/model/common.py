@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+
+from omi_rules.model.docstrings import Described
 
 FORMAT_VERSION = 1
 
@@ -37,8 +39,9 @@ Condition = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 """An expression in the condition language, e.g. `sentence == 'custody' and roh >= 'high'`."""
 
 
-class _Model(BaseModel):
-    """Base: unknown keys are errors, no type coercion, immutable after loading.
+class _Model(Described):
+    """Base: unknown keys are errors, no type coercion, immutable after loading; field
+    docstrings are descriptions, and nothing is built before it is used (``Described``).
 
     `strict` matters: without it pydantic would accept `"0.8"` for a number while the
     JSON Schema rejects it, and the two would disagree.
@@ -48,7 +51,6 @@ class _Model(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
-        use_attribute_docstrings=True,
         regex_engine="python-re",
     )
 

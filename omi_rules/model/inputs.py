@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from omi_rules.model import Identifier, IsoDate, ItemId, RulesetId, Text
+from omi_rules.model.docstrings import Described
 
 Cell = str | int | float | bool | None
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True, regex_engine="python-re"
-    )
+class _Model(Described):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, regex_engine="python-re")
 
 
-class CaseRow(BaseModel):
+class CaseRow(Described):
     """One case: `case_id`, then one key per case field and per question id."""
 
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
     __pydantic_extra__: dict[str, Cell] = Field(init=False)
 
     case_id: str | int

@@ -12,8 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from omi_rules.model.docstrings import Described
 from omi_rules.numbers import exact
 
 
@@ -37,8 +38,8 @@ Exact = Annotated[
 """A score field: exact in memory, a plain JSON number (float) in every serialised result."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+class _Model(Described):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Counts(_Model):

@@ -10,7 +10,7 @@ Why the model is deliberately "structural only": anything the JSON Schema cannot
 That keeps the schema and the model in exact agreement, and gives methodology staff the same
 errors in their editor as on the command line.
 
-Field docstrings become the schema's `description` (`use_attribute_docstrings`), which is
+Field docstrings become the schema's `description` (`omi_rules.model.docstrings`), which is
 what an editor shows on hover, so they are written for methodology staff.
 """
 

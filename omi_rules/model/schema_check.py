@@ -5,6 +5,10 @@ diagnostic at the file, line and column the ``SourceMap`` recorded, with a messa
 methodology editor can act on ("unknown key 'titel' (did you mean 'title'?)") rather than a
 schema dump. For ``oneOf``/``anyOf`` (field types, sources) it picks the branch the author
 evidently meant and reports that branch's errors only.
+
+jsonschema is imported only to explain a document that may be invalid: whether a document is
+valid is asked first of ``schema_accept`` (the same rules, without jsonschema's import, about
+25 ms of every start), and only a document it does not certainly accept goes to jsonschema.
 """
 
 from __future__ import annotations
@@ -12,18 +16,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from jsonschema.validators import extend
+from typing import TYPE_CHECKING, Any
 
 from omi_rules.diagnostics import Diagnostic
 from omi_rules.diagnostics.codes import make
 from omi_rules.diagnostics.suggest import did_you_mean
-from omi_rules.model.schema_places import belongs_hint
+from omi_rules.model.schema_accept import Check, accepts, compile_schema
 from omi_rules.model.schemas import SCHEMAS, build_schema
 from omi_rules.yamlio.reader import PathKey, SourceMap
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _PATTERN_WORDS = {
     r"^[a-z][a-z0-9_]*$": "lower-case letters, digits and '_', starting with a letter (e.g. roh_level)",
@@ -48,19 +51,45 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_TypeChecker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-StrictValidator = extend(Draft202012Validator, type_checker=_TypeChecker)
+@cache
+def _strict_validator() -> Any:
+    """Draft 2020-12 with strict integers (``_is_integer``); jsonschema imported here."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+
+    type_checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+    return extend(Draft202012Validator, type_checker=type_checker)
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the published schemas as plain JSON data (what both validators read)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(build_schema(name)))
+    return loaded
 
 
 @cache
 def validator(name: str) -> Any:
-    """A cached validator for one of the published schemas."""
-    schema = build_schema(name)
-    return StrictValidator(json.loads(json.dumps(schema)))
+    """A cached jsonschema validator for one of the published schemas."""
+    return _strict_validator()(schema(name))
+
+
+@cache
+def _acceptance(name: str) -> Check | None:
+    return compile_schema(schema(name))
+
+
+def certainly_valid(data: Any, schema_name: str) -> bool:
+    """True when ``data`` satisfies the schema, decided without jsonschema (``schema_accept``);
+    False when it does not, or when only jsonschema can tell."""
+    check = _acceptance(schema_name)
+    return check is not None and accepts(check, data)
 
 
 def validate(data: Any, schema_name: str, source_map: SourceMap) -> list[Diagnostic]:
     """All schema problems of ``data``, each located through ``source_map``."""
+    if certainly_valid(data, schema_name):
+        return []
     out: list[Diagnostic] = []
     for error in validator(schema_name).iter_errors(data):
         out.extend(_explain(error, source_map, schema_name))
@@ -78,6 +107,8 @@ def validate_and_prune(
     Each error is explained and dropped as it comes: keeping 100,000 errors (each with its
     ``oneOf`` branches' errors) to use them twice cost gigabytes.
     """
+    if certainly_valid(data, schema_name):
+        return [], set(), False
     diagnostics: list[Diagnostic] = []
     paths: set[PathKey] = set()
     for count, error in enumerate(validator(schema_name).iter_errors(data)):
@@ -243,6 +274,8 @@ def _unknown_key_hint(key: str, allowed: set[str], here: Any, schema_name: str) 
     document gets where it belongs (a misplaced key is spelt right, so "did you mean" alone
     said nothing, or named an unrelated key); a key neither misspelt nor misplaced gets the
     keys allowed here."""
+    from omi_rules.model.schema_places import belongs_hint  # only a document with an unknown key needs it
+
     nearest = did_you_mean(key, allowed)
     belongs = belongs_hint(key, here, schema_name)
     if nearest and belongs:
@@ -335,6 +368,8 @@ def invalid_paths(data: Any, schema_name: str) -> set[PathKey]:
     be pruned; their path is returned as-is and the caller gives up on building a model.
     """
     out: set[PathKey] = set()
+    if certainly_valid(data, schema_name):
+        return out
     for error in validator(schema_name).iter_errors(data):
         out.update(_prune_error(error, data))
     return out

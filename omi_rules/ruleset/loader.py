@@ -23,7 +23,7 @@ from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Severit
 from omi_rules.diagnostics.caps import schema_budget
 from omi_rules.diagnostics.codes import make
 from omi_rules.model import Ruleset
-from omi_rules.model.schema_check import invalid_paths, validate, validate_and_prune, validator
+from omi_rules.model.schema_check import invalid_paths, schema, validate, validate_and_prune
 from omi_rules.ruleset.inherit import find_parent, merge_documents, parent_problem
 from omi_rules.yamlio.reader import PathKey, SourceMap, YamlDocument, load_yaml
 
@@ -72,6 +72,9 @@ class LoadedRuleset:
     the document the model was built from, whose list indices differ once an item is dropped."""
     cached: bool = False
     """True when this came from the cache of checked rulesets (``omi_rules.engine.cache``)."""
+    sha256: str | None = None
+    """The hash of ``model`` (``omi_rules.engine.compiled.ruleset_hash``) once worked out: the
+    cache keeps it with the entry, so a hit need not dump the whole model again to hash it."""
 
     @property
     def complete(self) -> bool:
@@ -230,10 +233,10 @@ def _recover_top_level(data: dict[str, Any], source_map: SourceMap, pruned: Prun
     simply absent gets a neutral placeholder. Both problems have already been reported, so
     this only decides how much *else* ``check`` can find in the same run.
     """
-    schema = validator("ruleset.schema.json").schema
-    known = set(schema.get("properties", {}))
+    main_schema = schema("ruleset.schema.json")
+    known = set(main_schema.get("properties", {}))
     data = dict(data)
-    for key in schema.get("required", []):
+    for key in main_schema.get("required", []):
         if key in data:
             continue
         pruned.degraded.add((key,))

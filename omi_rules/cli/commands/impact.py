@@ -71,7 +71,10 @@ def impact(
         sys.exit(report.exit_code() or 1)
     models = [item.model for item in loaded]
     assert models[0] is not None and models[1] is not None
-    compiled = [compile_ruleset(models[0], registry), compile_ruleset(models[1], registry)]
+    compiled = [
+        compile_ruleset(models[0], registry, loaded[0].sha256),
+        compile_ruleset(models[1], registry, loaded[1].sha256),
+    ]
     samples = impact_module.find_samples(cases)
     if not samples:
         raise click.UsageError("--cases: no case files found")

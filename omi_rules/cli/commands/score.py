@@ -107,10 +107,11 @@ def score(
         files[str(cases)] = common.text_lines(cases)
     if judgements is not None:
         files[str(judgements)] = common.text_lines(judgements)
-    from omi_rules.casedata.surveys import survey_files
+    if surveys:  # the survey data reader is imported only when there is survey data
+        from omi_rules.casedata.surveys import survey_files
 
-    for _, path in survey_files(surveys):
-        files[str(path)] = common.text_lines(path)
+        for _, path in survey_files(surveys):
+            files[str(path)] = common.text_lines(path)
     if scored.result is None:
         if fmt == "json":  # programs get the findings as JSON, like `check --format json`
             every = scored.report.sorted()

@@ -15,6 +15,7 @@ from omi_rules.cli import common
 @click.option("--coverage", is_flag=True, help="Report coverage in methodology terms.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Fail when coverage is below this percentage.")
 @common.all_findings
+@common.no_cache
 def test_command(paths: tuple[Path, ...], coverage: bool, fail_under: float | None) -> None:
     """Run YAML ruleset tests (*.test.yaml files, or folders holding them): each test scores a
     small sample and compares the scores, grades and decisions it expects."""
