@@ -21,7 +21,7 @@ parts are scanned (``_scan``) with numpy, and the file is left to openpyxl when:
 * a cell holds an error value (``#N/A``): calamine reads it as empty, openpyxl as its text,
   which validation reports; or an ISO date (``t="d"``);
 * a text that calamine reads otherwise (an escaped ``_x000D_``, a carriage return, a leading
-  space without ``xml:space="preserve"``, rich text: ``_TEXTS_READ_APART``);
+  space without ``xml:space="preserve"``, rich text: ``_Part.text_apart``);
 * a cell's style index is not in the style sheet, or ``xl/styles.xml`` is not well-formed XML
   (openpyxl refuses such a file: D009; calamine would read it);
 * calamine itself cannot read the file or a sheet (any exception, a Rust panic included).
@@ -98,7 +98,11 @@ class _Part:
     strings_part: bool = False
     """The part has a ``<sst>`` element: it can be the shared strings."""
     text_apart: bool = False
-    """A text calamine would read otherwise than openpyxl (``_TEXTS_READ_APART``)."""
+    """A text calamine would read otherwise than openpyxl: an escaped character (``_x000D_``,
+    which calamine decodes and openpyxl keeps), a raw carriage return (calamine keeps it, XML
+    makes it a line feed), a text starting with a space without ``xml:space="preserve"``
+    (``<t> a``: calamine trims it), a rich text of several runs (calamine trims each), a text
+    of a prefixed namespace."""
     strings: int = 0
     """The count of shared strings the part declares (``uniqueCount``)."""
     wide: bool = False
@@ -321,12 +325,7 @@ _TAG_END = np.zeros(256, bool)
 _TAG_END[[9, 10, 13, 32, ord(">"), ord("/")]] = True
 _QUOTES = np.zeros(256, bool)
 _QUOTES[[34, 39]] = True
-_EQUALS, _LT, _COLON, _C, _D, _E, _S, _R = (ord(c) for c in "=<:cdesr")
-_TEXTS_READ_APART = (b"_x", b"\r", b"<t> ", b"<t>\t", b"<t>\n", b"<r>", b":t>")
-"""Texts that calamine reads otherwise than openpyxl: an escaped character (``_x000D_``, which
-calamine decodes and openpyxl keeps), a raw carriage return (calamine keeps it, XML makes it a
-line feed), a text starting with a space without ``xml:space="preserve"`` (calamine trims it), a
-rich text of several runs (calamine trims each), and texts of a prefixed namespace."""
+_EQUALS, _LT, _GT, _COLON, _C, _D, _E, _R, _S, _T = (ord(c) for c in "=<>:cderst")
 _SPACE = np.zeros(256, bool)
 _SPACE[[9, 10, 13, 32]] = True
 """Spaces around an attribute's ``=``: XML allows them, no writer of workbooks puts them (the
@@ -368,15 +367,24 @@ def _scan_chunk(buffer: bytes, begin: int, end: int, part: _Part) -> None:
     """Scan the bytes ``buffer[begin:end]`` (with up to ``_CARRY`` bytes on each side to look at)."""
     if b"sheetData" in buffer:
         part.sheet = True
-    if b"<sst" in buffer or b":sst" in buffer:
-        part.strings_part = True
-    if any(text in buffer for text in _TEXTS_READ_APART):
+    if not part.sheet and b"sst" in buffer:
+        part.strings_part = True  # or text that says sst: the checks of texts are made on it
+    if (b"_" in buffer and b"_x" in buffer) or b"\r" in buffer:
         part.text_apart = True
     if b"uniqueCount" in buffer:
         for match in _UNIQUE_COUNT.finditer(buffer):
             part.strings = max(part.strings, int(match.group(1)))
     padded = np.frombuffer(buffer + bytes(_WINDOW + 8), np.uint8)
     body = padded[begin:end]
+    closing = np.flatnonzero(body == _GT) + begin
+    closing = closing[closing >= 2]
+    name, before = padded[closing - 1], padded[closing - 2]
+    opened = before == _LT
+    texts = (name == _T) & (opened | (before == _COLON))  # <t> or <x:t>
+    if np.any(texts & (before == _COLON)) or np.any(opened & (name == _R)):
+        part.text_apart = True  # a text of a prefixed namespace, or a run of rich text (<r>)
+    elif np.any(_SPACE[padded[closing[texts] + 1]]):
+        part.text_apart = True  # <t> and a space: trimmed by calamine
     equals = np.flatnonzero(body == _EQUALS) + begin
     equals = equals[equals >= 2]
     key, quote = padded[equals - 1], padded[equals + 1]
