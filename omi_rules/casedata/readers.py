@@ -272,9 +272,11 @@ def read_xlsx(path: Path, name: str) -> RawTable:
                 )
             )
             continue
-        cells = [_xlsx_cell(v) for v in values[: len(header)]]
+        values = values[: len(header)]
+        cells = [_cell(v) if type(v) is str else _xlsx_cell(v) for v in values]  # _xlsx_cell, text inlined
         cells += [None] * (len(header) - len(cells))
-        table.diagnostics += _too_long(values[: len(header)], partial(_at, where, number))
+        if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):  # rare: then each is said
+            table.diagnostics += _too_long(values, partial(_at, where, number))
         table.rows.append(cells)
         table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table

@@ -176,7 +176,7 @@ def _rows(sheet: Any) -> list[tuple[int, list[Any]]]:
     pad = [None] * first_column
     out = []
     for index, row in enumerate(sheet.to_python(skip_empty_area=True)):
-        values = [_as_openpyxl(v) for v in row]
+        values = [(v or None) if type(v) is str else _as_openpyxl(v) for v in row]  # text inlined
         out.append((first_row + index + 1, pad + values if first_column else values))
     return out
 
