@@ -217,7 +217,12 @@ def read_xlsx(path: Path, name: str) -> RawTable:
                 hint="save the case data as CSV, or check that this is the right file",
             )
         )
-    sheets = xlsx.read_sheets(path, name, MAX_XLSX_CELLS) or _read_openpyxl(path, name)
+    with xlsx.collection_paused():
+        return _xlsx_table(xlsx.read_sheets(path, name, MAX_XLSX_CELLS) or _read_openpyxl(path, name))
+
+
+def _xlsx_table(sheets: xlsx.Sheets) -> RawTable:
+    """The table of the sheet read: its header (a template's row of ids) and its cases."""
     where, rows, origin, judged = sheets.where, sheets.rows, sheets.origin, sheets.judged
     numbered = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
     if not numbered:

@@ -36,8 +36,11 @@ readers and requires the same table and the same diagnostics.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -174,11 +177,28 @@ def _rows(sheet: Any) -> list[tuple[int, list[Any]]]:
         return []
     first_row, first_column = start
     pad = [None] * first_column
+    grid = sheet.to_python(skip_empty_area=True)
     out = []
-    for index, row in enumerate(sheet.to_python(skip_empty_area=True)):
+    for index, row in enumerate(grid):
+        grid[index] = None  # each row's values once in memory, not twice (50,400 cases: 12 million)
         values = [(v or None) if type(v) is str else _as_openpyxl(v) for v in row]  # text inlined
         out.append((first_row + index + 1, pad + values if first_column else values))
     return out
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a sheet becomes lists of values: no cycle can
+    form among them, and each collection would visit every list made so far (for 50,400 cases
+    it took a fifth of the reading time)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 _INT_LIMIT = 2.0**53
