@@ -274,11 +274,16 @@ def _base(tmp_path: Path) -> Path:
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="B2" s="999"'),
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="B2" s="x"'),
         ("xl/styles.xml", b"<", b"<<"),
+        ("xl/worksheets/sheet1.xml", b"</sheetData>", b'</sheetData><mergeCells><mergeCell ref="B1:A1"/></mergeCells>'),
     ],
 )
 def test_what_calamine_must_not_read_is_left_to_openpyxl(tmp_path: Path, part: str, old: bytes, new: bytes) -> None:
     path = _rewritten(_base(tmp_path), part, lambda content: content.replace(old, new, 1))
     assert xlsx.read_sheets(path, "cases.xlsx", readers.MAX_XLSX_CELLS) is None
+    if new in (b'<c r="B2" s="999"', b'<c r="B2" s="x"', b"<<") or b"B1:A1" in new:  # openpyxl refuses these
+        with pytest.raises(readers.InputUnreadable) as raised:
+            readers.read_xlsx(path, "cases.xlsx")
+        assert raised.value.diagnostic.code == "D009"
 
 
 def test_a_declared_count_of_shared_strings_beyond_the_part_is_left_to_openpyxl(tmp_path: Path) -> None:

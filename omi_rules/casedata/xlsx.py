@@ -222,12 +222,13 @@ def _as_openpyxl(value: Any) -> Any:
 
 def _merged(ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None) -> list[tuple[int, int, int, str]]:
     out = []
-    for (row_a, col_a), (row_b, col_b) in ranges or []:
-        top, bottom = sorted((row_a + 1, row_b + 1))
-        left, right = sorted((col_a + 1, col_b + 1))
+    for (top, left), (bottom, right) in ranges or []:
+        if bottom < top or right < left:
+            raise _GiveWay  # "B1:A1": openpyxl refuses it (D009)
+        top, left, bottom, right = top + 1, left + 1, bottom + 1, right + 1
         coord = f"{letter(left)}{top}" + ("" if (top, left) == (bottom, right) else f":{letter(right)}{bottom}")
         out.append((top, left, bottom, coord))
-    return sorted(out)
+    return sorted(out, key=lambda merged: merged[:2])  # stable: in the file's order, as openpyxl
 
 
 def letter(column: int) -> str:
