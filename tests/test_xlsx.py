@@ -267,6 +267,7 @@ def _base(tmp_path: Path) -> Path:
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="A999999999"'),
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="B2" r="XFD1048576"'),
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b"<c r='B2' t=\"x\" r = 'XFD1048576'"),
+        ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c r="B2" r\x0c="XFD1048576"'),  # Rust's whitespace
         # cells placed by calamine's count, not by a reference
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b"<c"),
         ("xl/worksheets/sheet1.xml", b'<c r="B2"', b'<c s="0" r="B2"'),
@@ -317,6 +318,16 @@ def test_the_scan_reads_references_across_chunks(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setattr(xlsx, "CHUNK", chunk)
         part = xlsx._scan_part(io.BytesIO(text), keep=False)
         assert (part.sheet, part.rows, part.columns, part.tags, part.referenced) == (True, 345, 731, 9, 9), chunk
+
+
+@pytest.mark.parametrize("chunk", [5, 17, 64, 1 << 20])
+def test_the_scan_reads_a_count_of_shared_strings_across_chunks(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(xlsx, "CHUNK", chunk)
+    for attribute, count in [('uniqueCount="12"', 12), ("uniqueCount = '+0099999999999'", 99999999999)]:
+        text = f"<sst {attribute}><si><t>a</t></si></sst>".encode()
+        assert xlsx._scan_part(io.BytesIO(b" " * 300 + text), keep=False).strings == count
+    unread = b"<sst uniqueCount" + b" " * 40 + b'="7"></sst>'
+    assert xlsx._scan_part(io.BytesIO(unread), keep=False).strings == xlsx._UNREAD
 
 
 def test_column_letters() -> None:

@@ -54,8 +54,9 @@ from omi_rules.yamlio.reader import SourceMap
 
 CHUNK = 1024 * 1024
 """Bytes of a zip part scanned at a time (a few MB of numpy arrays at most)."""
-_CARRY = 32
-"""Bytes kept from one chunk to the next: what a check looks at before and after a byte."""
+_CARRY = 256
+"""Bytes kept from one chunk to the next: what a check looks at before and after a byte (the
+longest is a ``uniqueCount`` attribute, ``_UNIQUE_COUNT``)."""
 _WINDOW = 16
 """Bytes read after each quote: a reference of at most 5 letters and 8 digits, and its end."""
 _MAX_LETTERS, _MAX_DIGITS = 5, 8
@@ -341,17 +342,21 @@ _DIGITS = np.full(256, -1, np.int64)
 _DIGITS[ord("0") : ord("9") + 1] = np.arange(10)
 _KIND = np.where(_LETTERS > 0, 1, np.where(_DIGITS >= 0, 2, 0)).astype(np.uint8)
 _SPACE_OR_QUOTE = np.zeros(256, bool)
-_SPACE_OR_QUOTE[[9, 10, 13, 32, 34, 39]] = True
+_SPACE_OR_QUOTE[[9, 10, 12, 13, 32, 34, 39]] = True
 _TAG_END = np.zeros(256, bool)
-_TAG_END[[9, 10, 13, 32, ord(">"), ord("/")]] = True
+_TAG_END[[9, 10, 12, 13, 32, ord(">"), ord("/")]] = True
 _QUOTES = np.zeros(256, bool)
 _QUOTES[[34, 39]] = True
 _EQUALS, _LT, _GT, _COLON, _C, _D, _E, _R, _S, _T = (ord(c) for c in "=<>:cderst")
 _SPACE = np.zeros(256, bool)
-_SPACE[[9, 10, 13, 32]] = True
-"""Spaces around an attribute's ``=``: XML allows them, no writer of workbooks puts them (the
-scan finds attributes by ``r="`` and ``s="``, so a sheet with them is left to openpyxl)."""
-_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']\s*\+?0*([0-9]{1,30})")
+_SPACE[[9, 10, 12, 13, 32]] = True
+"""Spaces around an attribute's ``=`` (calamine's, Rust's ASCII whitespace, with the form feed):
+XML allows them, no writer of workbooks puts them (the scan finds attributes by ``r="`` and
+``s="``, so a sheet with them is left to openpyxl)."""
+_UNIQUE_COUNT = re.compile(rb"uniqueCount\s{0,32}=\s{0,32}[\"']\s{0,32}\+?0{0,30}([0-9]{1,30})")
+"""At most 170 bytes: always whole in one buffer (``_CARRY``). More spaces: not read (too many)."""
+_UNREAD = 10**30
+"""The count of shared strings taken when the attribute cannot be read: too many."""
 
 
 def _scan_part(stream: IO[bytes], keep: bool) -> _Part:
@@ -385,16 +390,22 @@ def _scan_part(stream: IO[bytes], keep: bool) -> _Part:
 
 
 def _scan_chunk(buffer: bytes, begin: int, end: int, part: _Part) -> None:
-    """Scan the bytes ``buffer[begin:end]`` (with up to ``_CARRY`` bytes on each side to look at)."""
+    """Scan the bytes ``buffer[begin:end]`` (with up to ``_CARRY`` bytes on each side to look
+    at; ``end`` is the buffer's end in the last chunk of the part)."""
     if b"sheetData" in buffer:
         part.sheet = True
     if not part.sheet and b"sst" in buffer:
         part.strings_part = True  # or text that says sst: the checks of texts are made on it
     if (b"_" in buffer and b"_x" in buffer) or b"\r" in buffer:
         part.text_apart = True
-    if b"uniqueCount" in buffer:
-        for match in _UNIQUE_COUNT.finditer(buffer):
+    at = buffer.find(b"uniqueCount")
+    while at >= 0:
+        match = _UNIQUE_COUNT.match(buffer, at)
+        if match:
             part.strings = max(part.strings, int(match.group(1)))
+        elif at + _CARRY <= len(buffer) or end == len(buffer):  # else whole in the next chunk
+            part.strings = _UNREAD  # not a count this scan reads: calamine might read one
+        at = buffer.find(b"uniqueCount", at + 1)
     padded = np.frombuffer(buffer + bytes(_WINDOW + 8), np.uint8)
     body = padded[begin:end]
     closing = np.flatnonzero(body == _GT) + begin
