@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
 MAX_XLSX_UNPACKED_BYTES = 4 * MAX_DATA_BYTES
-"""Largest total size of an .xlsx workbook's unpacked parts (200 MiB: sheet XML is about four
-times as long as the same data in CSV). Checked before openpyxl reads anything, from the sizes
-the zip declares (which zipfile enforces when it unpacks): a "zip bomb" of a few megabytes
-would otherwise unpack to gigabytes and take minutes and most of the memory to read."""
+"""Largest total size of an .xlsx workbook's unpacked parts (200 MiB: the sheet XML of a filled
+omi-2008 workbook is about eight times as long as the same data in CSV, 27 MB for 5,040 cases).
+Checked before either reader reads anything, from the sizes the zip declares (which zipfile
+enforces when it unpacks): a "zip bomb" of a few megabytes would otherwise unpack to gigabytes
+and take minutes and most of the memory to read."""
 MAX_XLSX_CELLS = 10_000_000
-"""Largest worksheet grid read as a grid (rows x columns; see ``_sheet_rows``): a national
-cycle of 5,000 cases with 300 columns is 1.5 million."""
+"""Largest worksheet grid read as a grid (rows x columns from A1): by python-calamine, which
+allocates the whole grid (``casedata.xlsx``; a larger one is read by openpyxl, from the cells
+the file holds), and by openpyxl when it cannot read the cells alone (``_sheet_rows``). A
+national cycle of 5,000 cases with 300 columns is 1.5 million."""
 MAX_CELL_CHARS = 10_000
 COLUMNAR_FROM = 256 * 1024
 """Size from which a CSV file is read a column at a time (about 350 omi-2008 cases): below it,
