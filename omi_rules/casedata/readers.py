@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omi_rules.casedata import columnar
+from omi_rules.casedata import columnar, xlsx
 from omi_rules.casedata import workbook as layout
 from omi_rules.casedata.table import RawTable, TableReader, cell_lines
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position
@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 MAX_DATA_BYTES = 50 * 1024 * 1024
 """Largest case file read (50 MiB; a national cycle of 5,000 cases is about 3 MiB of CSV)."""
 MAX_XLSX_UNPACKED_BYTES = 4 * MAX_DATA_BYTES
-"""Largest total size of an .xlsx workbook's unpacked parts (200 MiB: sheet XML is about four
-times as long as the same data in CSV). Checked before openpyxl reads anything, from the sizes
-the zip declares (which zipfile enforces when it unpacks): a "zip bomb" of a few megabytes
-would otherwise unpack to gigabytes and take minutes and most of the memory to read."""
+"""Largest total size of an .xlsx workbook's unpacked parts (200 MiB: the sheet XML of a filled
+omi-2008 workbook is about eight times as long as the same data in CSV, 27 MB for 5,040 cases).
+Checked before either reader reads anything, from the sizes the zip declares (which zipfile
+enforces when it unpacks): a "zip bomb" of a few megabytes would otherwise unpack to gigabytes
+and take minutes and most of the memory to read."""
 MAX_XLSX_CELLS = 10_000_000
-"""Largest worksheet grid read as a grid (rows x columns; see ``_sheet_rows``): a national
-cycle of 5,000 cases with 300 columns is 1.5 million."""
+"""Largest worksheet grid read as a grid (rows x columns from A1): by python-calamine, which
+allocates the whole grid (``casedata.xlsx``; a larger one is read by openpyxl, from the cells
+the file holds), and by openpyxl when it cannot read the cells alone (``_sheet_rows``). A
+national cycle of 5,000 cases with 300 columns is 1.5 million."""
 MAX_CELL_CHARS = 10_000
 COLUMNAR_FROM = 256 * 1024
 """Size from which a CSV file is read a column at a time (about 350 omi-2008 cases): below it,
@@ -213,9 +216,11 @@ def read_xlsx(path: Path, name: str) -> RawTable:
     A workbook made by ``omi-rules template`` is recognised by its hidden sheet: its header is
     the row of column ids below the label rows (section, criterion, question text), which are
     not cases, and the ruleset it was made for is kept on the table (``origin``).
-    """
-    from openpyxl import load_workbook
 
+    The sheets are read with python-calamine (``casedata.xlsx``) when that reader can show it
+    may read the file, and with openpyxl, the reference reader, otherwise: the rows, their
+    numbers and values, and every diagnostic are the same either way.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -232,30 +237,13 @@ def read_xlsx(path: Path, name: str) -> RawTable:
                 hint="save the case data as CSV, or check that this is the right file",
             )
         )
-    try:
-        workbook = load_workbook(path, data_only=True)
-        worksheets = workbook.worksheets  # chart sheets hold no cells
-        if not worksheets:
-            raise InputUnreadable(make("D009", "the workbook has no worksheet", Position(name)))
-        titles = [ws.title for ws in worksheets]
-        sheet = worksheets[titles.index("cases")] if "cases" in titles else worksheets[0]
-        where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
-        rows = _sheet_rows(sheet, where)
-        merged_ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-        origin = _origin(workbook, name)
-        judged = None
-        if origin is not None and layout.JUDGEMENTS_SHEET in workbook.sheetnames:
-            at = f"{name}[{layout.JUDGEMENTS_SHEET}]"
-            judged = layout.judgements_from_rows(_sheet_rows(workbook[layout.JUDGEMENTS_SHEET], at), at)
-    except InputUnreadable:
-        raise
-    except Exception as exc:
-        # A damaged workbook makes openpyxl (and the XML and zip readers below it) raise almost
-        # any exception type: KeyError, ValueError, TypeError, IndexError, ParseError... Each is
-        # a file that cannot be read (exit 2), not a bug in omi-rules (found by fuzzing).
-        raise InputUnreadable(
-            make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
-        ) from None
+    with xlsx.collection_paused():
+        return _xlsx_table(xlsx.read_sheets(path, name, MAX_XLSX_CELLS) or _read_openpyxl(path, name))
+
+
+def _xlsx_table(sheets: xlsx.Sheets) -> RawTable:
+    """The table of the sheet read: its header (a template's row of ids) and its cases."""
+    where, rows, origin, judged = sheets.where, sheets.rows, sheets.origin, sheets.judged
     numbered = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
     if not numbered:
         table = RawTable(where, [], [])
@@ -285,13 +273,13 @@ def read_xlsx(path: Path, name: str) -> RawTable:
         origin=origin,
         judgements=judged,
     )
-    for merged in merged_ranges:
-        if merged.min_row <= header_row <= merged.max_row:
+    for min_row, min_col, max_row, coord in sheets.merged:
+        if min_row <= header_row <= max_row:
             table.diagnostics.append(
                 make(
                     "D012",
-                    f"the header row has merged cells ({merged.coord})",
-                    Position(where, merged.min_row, merged.min_col),
+                    f"the header row has merged cells ({coord})",
+                    Position(where, min_row, min_col),
                     hint="unmerge them: each column needs its own header (case_id, field or question id)",
                 )
             )
@@ -309,37 +297,59 @@ def read_xlsx(path: Path, name: str) -> RawTable:
                 )
             )
             continue
-        cells = [_xlsx_cell(v) for v in values[: len(header)]]
+        values = values[: len(header)]
+        cells = [_cell(v) if type(v) is str else _xlsx_cell(v) for v in values]  # _xlsx_cell, text inlined
         cells += [None] * (len(header) - len(cells))
-        table.diagnostics += _too_long(values[: len(header)], partial(_at, where, number))
+        if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):  # rare: then each is said
+            table.diagnostics += _too_long(values, partial(_at, where, number))
         table.rows.append(cells)
         table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table
+
+
+def _read_openpyxl(path: Path, name: str) -> xlsx.Sheets:
+    """The sheets ``read_xlsx`` reads, read with openpyxl: the reference reader, for every
+    workbook that ``casedata.xlsx`` leaves to it."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, data_only=True)
+        worksheets = workbook.worksheets  # chart sheets hold no cells
+        if not worksheets:
+            raise InputUnreadable(make("D009", "the workbook has no worksheet", Position(name)))
+        titles = [ws.title for ws in worksheets]
+        sheet = worksheets[titles.index("cases")] if "cases" in titles else worksheets[0]
+        where = f"{name}[{sheet.title}]" if len(workbook.sheetnames) > 1 else name
+        rows = _sheet_rows(sheet, where)
+        merged = [(r.min_row, r.min_col, r.max_row, r.coord) for r in sheet.merged_cells.ranges]
+        origin = _origin(workbook, name)
+        judged = None
+        if origin is not None and layout.JUDGEMENTS_SHEET in workbook.sheetnames:
+            at = f"{name}[{layout.JUDGEMENTS_SHEET}]"
+            judged = layout.judgements_from_rows(_sheet_rows(workbook[layout.JUDGEMENTS_SHEET], at), at)
+    except InputUnreadable:
+        raise
+    except Exception as exc:
+        # A damaged workbook makes openpyxl (and the XML and zip readers below it) raise almost
+        # any exception type: KeyError, ValueError, TypeError, IndexError, ParseError... Each is
+        # a file that cannot be read (exit 2), not a bug in omi-rules (found by fuzzing).
+        raise InputUnreadable(
+            make("D009", f"not a readable Excel .xlsx workbook ({type(exc).__name__})", Position(name))
+        ) from None
+    return xlsx.Sheets(where, rows, sorted(merged, key=lambda m: (m[0], m[1])), origin, judged)
 
 
 def _origin(workbook: Workbook, name: str) -> layout.WorkbookOrigin | None:
     """What a template-made workbook records about its ruleset: from its hidden sheet, or,
     when an editor dropped the sheet, from its custom document properties."""
     if layout.META_SHEET in workbook.sheetnames:
-        sheet = workbook[layout.META_SHEET]
-        values: dict[str, Any] = {}
-        version_row = 0
-        for number, row in _sheet_rows(sheet, f"{name}[{layout.META_SHEET}]"):
-            if len(row) >= 2 and isinstance(row[0], str):
-                values[row[0].strip()] = row[1]
-                if row[0].strip() == "ruleset_version":
-                    version_row = number
-        found = layout.origin_from_values(values, Position(f"{name}[{layout.META_SHEET}]", version_row, 2))
+        at = f"{name}[{layout.META_SHEET}]"
+        found = xlsx.origin_from_meta(_sheet_rows(workbook[layout.META_SHEET], at), at)
         if found is not None:
             return found
     # custom_doc_props (openpyxl 3.1) is not in types-openpyxl yet
     listed: list[Any] = getattr(getattr(workbook, "custom_doc_props", None), "props", [])
-    properties = {
-        str(prop.name).removeprefix(layout.PROPERTY_PREFIX): prop.value
-        for prop in listed
-        if str(prop.name).startswith(layout.PROPERTY_PREFIX)
-    }
-    return layout.origin_from_values(properties, Position(name))
+    return xlsx.origin_from_properties(listed, name)
 
 
 def _sheet_rows(sheet: Worksheet, where: str) -> list[tuple[int, list[Any]]]:
