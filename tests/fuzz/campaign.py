@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
@@ -161,6 +162,9 @@ def bounded(sizes: tuple[int, ...]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # As in the test suite (tests/conftest.py): the campaign's thousands of generated rulesets
+    # must not fill the user's cache of checked rulesets.
+    os.environ["OMI_RULES_NO_CACHE"] = "1"
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.campaign", description=__doc__.split("\n")[0])
     parser.add_argument("--inputs", type=int, default=500, help="generated inputs per path, in-process")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated inputs")
