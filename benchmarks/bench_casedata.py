@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import resource
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import best_of
+from _timing import INSTALLED, best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "north-wales-2008" / "cases.csv"
@@ -50,20 +49,13 @@ def resample(cases: int, path: Path, seed: int = 1) -> Path:
     return path
 
 
-BYTECODE = tempfile.mkdtemp(prefix="omi-bench-pycache-")
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": BYTECODE}
-"""The children run with bytecode, as an installed package has it (pip compiles it on install):
-the development environment sets PYTHONDONTWRITEBYTECODE, which made every run compile
-omi-rules' modules from source (about 55 ms). The first run writes it; best-of-N drops that."""
-
-
 def score_process(cases: Path, repeat: int) -> tuple[float, float]:
     """Best wall time of ``omi-rules score`` in a fresh process, and its peak memory (MiB)."""
     command = [sys.executable, "-m", "omi_rules", "score", "rulesets/omi-2008", str(cases)]
     best, peak = float("inf"), 0.0
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=INSTALLED)
         best = min(best, time.perf_counter() - start)
         peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return best, peak
@@ -101,7 +93,7 @@ def floor_process(name: str, path: Path, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", script, str(path)], check=True, env=ENV)
+        subprocess.run([sys.executable, "-c", script, str(path)], check=True, env=INSTALLED)
         best = min(best, time.perf_counter() - start)
     return best
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import best_of
+from _timing import INSTALLED, best_of
 from bench_casedata import resample
 
 from omi_rules.diagnostics import Report
@@ -56,7 +56,9 @@ def main() -> None:
         parallel = best_of(lambda: impact(old, new, samples, workers=2), repeat=3)
         moves = len(impact(old, new, samples).moves)
         command = [sys.executable, "-m", "omi_rules", "impact", str(ROOT / "rulesets" / "omi-2008"), str(moved)]
-        whole = best_of(lambda: subprocess.run([*command, "--cases", str(archive)], capture_output=True), repeat=3)
+        whole = best_of(
+            lambda: subprocess.run([*command, "--cases", str(archive)], capture_output=True, env=INSTALLED), repeat=3
+        )
     print(f"42 inspections, {moves} moves")
     print(f"impact, one process : {serial:.2f} s (baseline)")
     print(f"impact, two workers : {parallel:.2f} s ({parallel / serial:.2f}x)")
