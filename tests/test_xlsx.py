@@ -412,3 +412,34 @@ def test_generated_workbooks_read_the_same(tmp_path: Path, writer: str, seed: in
     path = tmp_path / "cases.xlsx"
     _generated(seed, path, writer)
     read_both(path, fast=None if writer == "openpyxl" else True)
+
+
+def test_a_merged_range_too_large_for_openpyxl_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    """openpyxl makes a cell object for every place a merged range covers: A1:XFD1048576 took
+    over 24 GB. The reference reader refuses such a workbook first (D009), quickly."""
+    import zipfile
+
+    from omi_rules.casedata import readers
+    from omi_rules.diagnostics import InputUnreadable
+
+    small = tmp_path / "small.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["case_id", "note"])
+    sheet.append(["c1", "x"])
+    sheet.merge_cells("A5:B6")
+    book.save(small)
+    wide = tmp_path / "wide.xlsx"
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(wide, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                assert b'ref="A5:B6"' in data
+                data = data.replace(b'ref="A5:B6"', b'ref="A5:XFD1048576"')
+            target.writestr(info, data)
+    with pytest.raises(InputUnreadable) as raised:
+        readers._read_openpyxl(wide, "wide.xlsx")
+    assert raised.value.diagnostic.code == "D009"
+    assert "A5:XFD1048576" in raised.value.diagnostic.message
+    readers._read_openpyxl(small, "small.xlsx")  # a small merged range is read as before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -307,12 +308,55 @@ def _xlsx_table(sheets: xlsx.Sheets) -> RawTable:
     return table
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
+
+
+def _refuse_wide_merges(path: Path, name: str) -> None:
+    """Refuse (D009) a workbook with a merged range over more than ``MAX_XLSX_CELLS`` cells,
+    before openpyxl opens it: openpyxl makes a cell object for every place a merged range
+    covers, so one range A1:XFD1048576 took over 24 GB (found by fuzzing). The worksheets' XML
+    is read a chunk at a time, looking at the mergeCell elements only."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(info) as stream:
+                tail = b""
+                while chunk := stream.read(1 << 20):
+                    window = tail + chunk
+                    for match in _MERGE.finditer(window):
+                        first_col, first_row, last_col, last_row = match.groups()
+                        cells = (abs(_column_number(last_col) - _column_number(first_col)) + 1) * (
+                            abs(int(last_row) - int(first_row)) + 1
+                        )
+                        if cells > MAX_XLSX_CELLS:
+                            ref = b"".join((first_col, first_row, b":", last_col, last_row)).decode()
+                            raise InputUnreadable(
+                                make(
+                                    "D009",
+                                    f"a worksheet has a merged range {ref} of {cells:,} cells; the limit is "
+                                    f"{MAX_XLSX_CELLS:,}",
+                                    Position(name),
+                                    hint="unmerge it (select the range, Merge & Center off), or save as CSV",
+                                )
+                            )
+                    tail = window[-256:]
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
 def _read_openpyxl(path: Path, name: str) -> xlsx.Sheets:
     """The sheets ``read_xlsx`` reads, read with openpyxl: the reference reader, for every
     workbook that ``casedata.xlsx`` leaves to it."""
     from openpyxl import load_workbook
 
     try:
+        _refuse_wide_merges(path, name)
         workbook = load_workbook(path, data_only=True)
         worksheets = workbook.worksheets  # chart sheets hold no cells
         if not worksheets:
