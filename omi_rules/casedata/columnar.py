@@ -20,9 +20,10 @@ reports its problems exactly as before. It gives way on anything unusual:
 * a count of records that differs from the count of rows pyarrow read (a check that the line of
   every row, worked out below, is the line the standard reader gives it).
 
-The line of each row is worked out from the bytes, as the standard reader counts it (the line
-where the row's record ends, so a row with a quoted line break in a cell is at its last line):
-line ends outside quotes are found with numpy, by the parity of the quotes before them.
+The line of each row is worked out from the bytes, as the standard reader counts lines: line
+ends outside quotes are found with numpy, by the parity of the quotes before them. A row is at
+the line it starts on; in a row with a line break in a quoted cell, each cell is at the line it
+starts on, worked out from the row's text only when a diagnostic needs it (``_CellLines``).
 ``tests/test_columnar.py`` reads the same files, and generated ones, with both readers and
 requires the same table and the same diagnostics.
 """
@@ -184,8 +185,6 @@ def _parse(data: bytes, width: int, records: int) -> list[tuple[list[str], NDArr
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
-            # malloc rather than pyarrow's default pool: mimalloc kept the parse's 200 MB
-            # after the table was made, and the rest of the run would start from there.
             memory_pool=_pool(),
         )
     except (pa.ArrowException, ValueError, TypeError) as exc:
@@ -305,6 +304,9 @@ def _compact(values: list[Any], codes: NDArray[np.int32]) -> EncodedColumn:
 
 
 def _pool() -> pa.MemoryPool:
+    """The memory pool of the parse: jemalloc, returning freed memory at once. With pyarrow's
+    default pool (mimalloc) about 200 MB the parse no longer used stayed with the process, and
+    the rest of the run started from there; the system allocator where jemalloc is not built."""
     import pyarrow as pa
 
     try:
