@@ -196,11 +196,6 @@ def _too_long(values: Sequence[Any], where: Callable[[int], Position]) -> list[D
     ]
 
 
-def _at(file: str, line: int, index: int) -> Position:
-    """The place of cell ``index`` of a CSV line or worksheet row."""
-    return Position(file, line, index + 1)
-
-
 def _key_at(source_map: SourceMap, case: PathKey, header: list[str], index: int) -> Position:
     """The place of the value of ``header[index]`` in a JSON/YAML case."""
     return source_map.value((*case, header[index]))
@@ -302,7 +297,7 @@ def _xlsx_table(sheets: xlsx.Sheets) -> RawTable:
         cells = [_cell(v) if type(v) is str else _xlsx_cell(v) for v in values]  # _xlsx_cell, text inlined
         cells += [None] * (len(header) - len(cells))
         if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):  # rare: then each is said
-            table.diagnostics += _too_long(values, partial(_at, where, number))
+            table.diagnostics += _too_long(values, partial(_in_record, where, number, None))
         table.rows.append(cells)
         table.row_positions.append(Position(where, number, 1))  # and each cell at (row, i + 1)
     return table
