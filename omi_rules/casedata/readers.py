@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -89,11 +90,13 @@ def read_csv(raw: bytes, name: str) -> RawTable:
     problem in its structure, is read here, where each problem is located.
     """
     hint = "save it as 'CSV UTF-8' in Excel, or as UTF-8 in your editor"
+    table = None
     if len(raw) >= COLUMNAR_FROM and columnar.available():
         table = columnar.read_csv_columnar(raw, name, MAX_CELL_CHARS)
-        if table is not None:
-            return table
-    return read_csv_rows(decode_utf8(raw, name, "D009", hint), name)
+    if table is None:
+        table = read_csv_rows(decode_utf8(raw, name, "D009", hint), name)
+    table.sha256 = hashlib.sha256(raw).hexdigest()
+    return table
 
 
 def read_csv_rows(text: str, name: str) -> RawTable:

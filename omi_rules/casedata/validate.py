@@ -297,7 +297,7 @@ def read_sample(
         column = table.column(at)
         decoded = [_decode(raw, code_of) for raw in column.values]
         lookup = np.array([code for _, code in decoded], dtype=dtype)
-        given = lookup[column.codes] if len(lookup) else np.full(size, -1, dtype=dtype)
+        given = lookup.take(column.codes) if len(lookup) else np.full(size, -1, dtype=dtype)
         if (lookup == _REJECTED).any():
             rows = np.flatnonzero(given == _REJECTED)
             allowed = tuple(code_of)
@@ -331,7 +331,10 @@ def _case_ids(table: RawTable, columns: dict[str, int], out: list[Diagnostic]) -
         return [str(r + 1) for r in range(table.size)]
     at = columns[CASE_ID]
     column = table.column(at)
-    case_ids: list[str] = column.take([_text(raw) if raw is not None else "" for raw in column.values])
+    texts = [_text(raw) if raw is not None else "" for raw in column.values]
+    case_ids: list[str] = column.take(texts)
+    if len(texts) == table.size and "" not in texts and len(set(texts)) == len(texts):
+        return case_ids  # as many distinct ids as rows, none empty: no row to look at
     first_row: dict[str, int] = {}
     for r, case_id in enumerate(case_ids):
         if not case_id:

@@ -90,6 +90,9 @@ def _literal(t: Type, value: Any) -> Any:
     return value
 
 
+_FEW = 8
+"""Up to this many values, ``x in [...]`` is a comparison per value rather than ``np.isin``."""
+
 _OPS = {
     "==": np.equal,
     "!=": np.not_equal,
@@ -165,11 +168,14 @@ class _Evaluator:
             codes = [_literal(t, item.value) for item in node.right.items]
             left = self.value(node.left)
             valid = _valid(t, left)
-            hit = (
-                np.isin(left, np.array(codes, dtype=left.dtype))
-                if left.dtype != object
-                else np.array([v in codes for v in left], dtype=bool)
-            )
+            if left.dtype == object:
+                hit = np.array([v in codes for v in left], dtype=bool)
+            elif len(codes) <= _FEW:  # a comparison per code: several times faster than isin's sort
+                hit = np.zeros(self.data.size, dtype=bool)
+                for code in codes:
+                    hit |= left == code
+            else:
+                hit = np.isin(left, np.array(codes, dtype=left.dtype))
             return valid & (hit if node.op == "in" else ~hit)
         left = self._operand(node.left, t)
         right = self._operand(node.right, t)

@@ -465,7 +465,7 @@ def score(
         plugins=registry.versions(),
         ruleset=RulesetRef(id=model.id, version=model.version, title=model.title, sha256=compiled.sha256),
         inputs=Inputs(
-            cases=InputRef(file=str(cases), sha256=_sha256(cases), records=sample.size)
+            cases=InputRef(file=str(cases), sha256=sample.table.sha256 or _sha256(cases), records=sample.size)
             if cases is not None and sample is not None
             else None,
             judgements=InputRef(

@@ -100,7 +100,7 @@ def _field_column(f: CaseField, sample: CaseSample) -> NDArray[Any]:
     if by_value is None:
         return encode(field_type(f), sample.values[f.id])
     distinct: NDArray[Any] = encode(field_type(f), by_value.values)
-    return distinct[by_value.codes] if len(distinct) else encode(field_type(f), sample.values[f.id])
+    return distinct.take(by_value.codes) if len(distinct) else encode(field_type(f), sample.values[f.id])
 
 
 def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: str | None = None) -> Evaluation:
@@ -133,12 +133,25 @@ def evaluate_sample(compiled: CompiledRuleset, sample: CaseSample, unanswered: s
             }
             mask = evaluate(cq.condition, VectorData(sample.size, columns, calls))
         result.relevant[cq.id] = mask
-        result.answers[cq.id] = np.where(mask, given, -1)
-        rejected = sample.unknown.get(cq.id, nowhere)
-        undecided[cq.id] = unsure | (mask & rejected)
+        # given where relevant, -1 elsewhere: integer arithmetic on the small codes is many
+        # times faster than np.where over a boolean mask (an answer code is never its type's max)
+        result.answers[cq.id] = ((given + 1) * mask - 1).astype(given.dtype, copy=False)
+        rejected = sample.unknown.get(cq.id)
+        undecided[cq.id] = unsure if rejected is None else unsure | (mask & rejected)
         # A rejected answer (D004) is neither given nor missing: only its own D004 is reported.
-        excluded.extend((int(i), cq.id) for i in np.flatnonzero(~mask & (given >= 0) & ~unsure))
-        missing.extend((int(i), cq.id) for i in np.flatnonzero(mask & (given < 0) & ~unsure & ~rejected))
+        # Each mask is built from as few whole-sample operations as the case allows (211
+        # questions of 50,000 cases: each operation is 10 ms of a run).
+        answered = given >= 0
+        certain = unsure is nowhere or not unsure.any()
+        if cq.condition is not None:
+            extra = ~mask & answered
+            excluded.extend((int(i), cq.id) for i in np.flatnonzero(extra if certain else extra & ~unsure))
+        unfilled = mask & ~answered
+        if not certain:
+            unfilled &= ~unsure
+        if rejected is not None:
+            unfilled &= ~rejected
+        missing.extend((int(i), cq.id) for i in np.flatnonzero(unfilled))
     shown = caps.shown_per_code()
     for case, qid in sorted(excluded)[:shown]:
         result.diagnostics.append(

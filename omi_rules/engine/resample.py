@@ -60,8 +60,8 @@ def sample_matrices(
     for j, qid in enumerate(ids):
         cq = compiled.by_id[qid]
         codes = evaluation.answers[qid][mask] + 1
-        judged[:, j] = cq.judged_lut[codes]
-        sufficient[:, j] = cq.sufficient_lut[codes]
+        judged[:, j] = cq.judged_lut.take(codes)
+        sufficient[:, j] = cq.sufficient_lut.take(codes)
     chosen = {
         hid: (counted[mask].astype(float), well[mask].astype(float))
         for hid, (counted, well) in (headlines or {}).items()

@@ -32,13 +32,25 @@ from omi_rules.plugins.hookspecs import Aggregation
 NO_CASES = "no relevant case was judged on any of its questions"
 
 
-def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_]) -> Counts:
-    codes = evaluation.answers[cq.id][mask] + 1  # lookup index: 0 = no answer
+def count(cq: CompiledQuestion, evaluation: Evaluation, mask: NDArray[np.bool_] | None) -> Counts:
+    """A question's counts over the cases of ``mask`` (None: every case).
+
+    The cases with each answer code are counted (a scale has a few answers), and the question's
+    lookup tables say which codes are judged and sufficient: one comparison per answer over the
+    small integer codes is several times faster than looking every case's code up in a table,
+    which a 50,000-case archive of 211 questions felt. ``mask`` None skips copying the selected
+    codes when every case is selected.
+    """
+    answers, relevant = evaluation.answers[cq.id], evaluation.relevant[cq.id]
+    if mask is not None:
+        answers, relevant = answers[mask], relevant & mask
+    by_code = [int(np.count_nonzero(answers == code)) for code in range(len(cq.judged_lut) - 1)]
+    judged, sufficient = cq.judged_lut[1:].tolist(), cq.sufficient_lut[1:].tolist()  # index 0: no answer
     return Counts(
-        relevant=int(np.count_nonzero(evaluation.relevant[cq.id] & mask)),
-        answered=int(np.count_nonzero(codes)),
-        judged=int(np.count_nonzero(cq.judged_lut[codes])),
-        sufficient=int(np.count_nonzero(cq.sufficient_lut[codes])),
+        relevant=int(np.count_nonzero(relevant)),
+        answered=sum(by_code),
+        judged=sum(n for n, counts in zip(by_code, judged, strict=True) if counts),
+        sufficient=sum(n for n, counts in zip(by_code, sufficient, strict=True) if counts),
     )
 
 
@@ -62,6 +74,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
     """Criteria, sections and threads for the cases selected by ``mask``."""
     rounding = compiled.model.rounding
     registry = compiled.registry
+    selected = None if mask.all() else mask
     proportions: dict[str, Fraction | None] = {}
     criteria: dict[str, CriterionResult] = {}
     sections: dict[str, SectionResult] = {}
@@ -72,7 +85,7 @@ def score_cases(compiled: CompiledRuleset, evaluation: Evaluation, mask: NDArray
             individual: list[Fraction] = []
             summary: Fraction | None = None
             for question in criterion.questions:
-                counts = count(compiled.by_id[question.id], evaluation, mask)
+                counts = count(compiled.by_id[question.id], evaluation, selected)
                 p = proportion(counts)
                 proportions[question.id] = p
                 questions.append(

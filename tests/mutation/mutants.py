@@ -100,8 +100,8 @@ MUTANTS = [
         "subgroup-ignored-in-counts",
         "question counts ignore the subgroup (--where/--by) and count the whole sample",
         "omi_rules/engine/scoring.py",
-        "codes = evaluation.answers[cq.id][mask] + 1",
-        "codes = evaluation.answers[cq.id] + 1",
+        "answers, relevant = answers[mask], relevant & mask",
+        "answers, relevant = answers, relevant & mask",
         (f"{SCORING}::test_a_subgroups_scores_equal_the_scores_of_the_filtered_sample",),
     ),
     Mutant(
