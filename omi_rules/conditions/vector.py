@@ -168,6 +168,7 @@ class _Evaluator:
             codes = [_literal(t, item.value) for item in node.right.items]
             left = self.value(node.left)
             valid = _valid(t, left)
+            hit: NDArray[np.bool_]
             if left.dtype == object:
                 hit = np.array([v in codes for v in left], dtype=bool)
             elif len(codes) <= _FEW:  # a comparison per code: several times faster than isin's sort
@@ -176,7 +177,8 @@ class _Evaluator:
                     hit |= left == code
             else:
                 hit = np.isin(left, np.array(codes, dtype=left.dtype))
-            return valid & (hit if node.op == "in" else ~hit)
+            found: NDArray[np.bool_] = valid & (hit if node.op == "in" else ~hit)
+            return found
         left = self._operand(node.left, t)
         right = self._operand(node.right, t)
         valid = np.ones(self.data.size, dtype=bool)
