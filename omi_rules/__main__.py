@@ -1,6 +1,6 @@
 """``python -m omi_rules`` runs the command line."""
 
-from omi_rules.cli import main
+from omi_rules.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
