@@ -120,11 +120,8 @@ def checked_ruleset(path: Path, report: Report, registry: Registry | None = None
 
 def _key(path: Path, registry: Registry) -> str:
     package = Path(__file__).resolve().parents[1]
-    code = sorted(
-        (str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
-        for pattern in ("**/*.py", "**/*.j2")
-        for p in package.glob(pattern)
-    )
+    files = [p for pattern in ("**/*.py", "**/*.j2") for p in package.glob(pattern)]
+    code = sorted((str(p.relative_to(package)), stat.st_size, stat.st_mtime_ns) for p in files for stat in [p.stat()])
     main = path if path.is_file() else path / "ruleset.yaml"
     siblings = sorted(
         (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in main.resolve().parent.parent.glob("*/ruleset.yaml")

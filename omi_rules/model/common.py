@@ -2,8 +2,6 @@
 documents, changelog entries and case fields. ``omi_rules.model`` builds the ruleset from them and
 re-exports them, so callers import everything from ``omi_rules.model``."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints

@@ -1,8 +1,6 @@
 """Typed shapes of the documents users give `score`: case data (JSON/YAML) and section 4
 judgements. Their JSON Schemas are generated from these models like the ruleset's."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import ConfigDict, Field

@@ -10,8 +10,6 @@ adds the points of a selection of them.
 Field docstrings become the JSON Schema's descriptions, which editors show on hover.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -6,8 +6,6 @@ fraction (``omi_rules.numbers``), so rounding and bands see the true value; the 
 it as a number.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated

@@ -14,8 +14,6 @@ Field docstrings become the schema's `description` (`omi_rules.model.docstrings`
 what an editor shows on hover, so they are written for methodology staff.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator

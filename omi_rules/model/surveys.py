@@ -14,8 +14,6 @@ Like the rest of the model this is structural only: references (`informs`, `shar
 checked by `omi_rules.checks.surveys`, never by a validator here.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field
