@@ -47,6 +47,10 @@ def assert_same_table(fast: RawTable, reference: RawTable) -> None:
     assert fast.rows == reference.rows
     assert fast.row_positions == reference.row_positions
     assert fast.diagnostics == reference.diagnostics == []
+    for i in range(len(fast.header)):  # each column's values: distinct, and each some row's
+        values = fast.column(i).values
+        assert len(values) == len(set(values))
+        assert set(values) == {row[i] if i < len(row) else None for row in reference.rows}
 
 
 def resampled(rows: int, seed: int = 3) -> bytes:
@@ -78,8 +82,22 @@ def test_the_example_resampled_is_read_alike_and_a_column_at_a_time() -> None:
         "case_id , note \n  c1  ,  x  \nc2,\n",
         'case_id,note\nc1,"multi\r\nline\r\ncell"\nc2,z\n',
         "case_id,note\n",
+        "case_id,note\nc1,note\nnote,x\n",
+        "case_id,note\nc1, x\nc2,x \nc3,  \n",
+        "case_id,note\nc1,x\n , \nc2,y\n",
     ],
-    ids=["quotes", "crlf-blank", "bom", "blank-lines-and-rows", "padding", "crlf-in-cell", "header-only"],
+    ids=[
+        "quotes",
+        "crlf-blank",
+        "bom",
+        "blank-lines-and-rows",
+        "padding",
+        "crlf-in-cell",
+        "header-only",
+        "a-header-text-as-a-value",
+        "values-one-when-trimmed",
+        "a-blank-row-holds-the-only-empty-cells",
+    ],
 )
 def test_files_both_readers_take_are_read_alike(text: str) -> None:
     fast, reference = both(text.encode("utf-8"))
@@ -256,3 +274,22 @@ def test_mutated_case_files_are_read_alike_or_left_to_the_standard_reader(recipe
         fast = columnar.read_csv_columnar(raw, "cases.csv", readers.MAX_CELL_CHARS)
         if fast is not None:
             assert_same_table(fast, readers.read_csv_rows(text, "cases.csv"))
+
+
+@pytest.mark.parametrize("rows", [5, 600], ids=["read-a-row-at-a-time", "read-a-column-at-a-time"])
+def test_the_results_provenance_is_the_hash_of_the_bytes_read(tmp_path: Path, rows: int) -> None:
+    """The CSV reader hashes the bytes it read (``RawTable.sha256``), and the result names the
+    cases by it: the same hash as the file's, without reading it again."""
+    import hashlib
+
+    from omi_rules.engine.pipeline import score
+
+    raw = resampled(rows)
+    cases = tmp_path / "cases.csv"
+    cases.write_bytes(raw)
+    table = readers.read_table(cases)
+    assert (len(raw) >= readers.COLUMNAR_FROM) == (rows == 600)
+    assert table.sha256 == hashlib.sha256(raw).hexdigest()
+    result = score(ROOT / "rulesets" / "omi-2008", cases).result
+    assert result is not None and result.inputs.cases is not None
+    assert result.inputs.cases.sha256 == hashlib.sha256(raw).hexdigest()

@@ -307,3 +307,43 @@ def test_a_cached_score_imports_only_what_it_needs(tmp_path: Path, args: list[st
     """A run that takes its ruleset from the cache does not import the checks; a format does
     not import another format's renderer; a valid document is not handed to jsonschema."""
     assert not _imported(tmp_path, *args) & unwanted
+
+
+# --------------------------------------------------------------------------- the process entry
+
+_COLLECTOR = """
+import gc, os, sys
+from omi_rules.cli import run
+sys.argv = ["omi-rules", *sys.argv[1:]]
+try:
+    run()
+except SystemExit:
+    pass
+print(gc.get_threshold(), gc.get_freeze_count() > 0, os.environ.get("PYDANTIC_DISABLE_PLUGINS"), file=sys.stderr)
+"""
+
+
+def _collector(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    return done.stderr.strip().splitlines()[-1]
+
+
+def test_the_console_script_runs_main_with_the_collector_set_for_a_short_run() -> None:
+    """``run`` (the console script, ``python -m omi_rules``) raises the first generation's
+    threshold, freezes what exists at the end and turns pydantic's plugins off; a value the
+    user set for ``PYDANTIC_DISABLE_PLUGINS`` is kept."""
+    from omi_rules.cli.app import GC_THRESHOLD
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    assert _collector(env, *JUDGED) == f"{GC_THRESHOLD} True __all__"
+    assert _collector({**env, "PYDANTIC_DISABLE_PLUGINS": "logfire"}, "--version").endswith("True logfire")
+
+
+def test_main_called_in_process_leaves_the_collector_as_it_was() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+    assert gc.get_threshold() == before
