@@ -316,3 +316,24 @@ def test_impact_names_inspections_it_could_not_score(folder: Path) -> None:
     assert line.startswith("cases.csv: error[D009]:") and line.endswith("(not scored under mini 1.0.0)")
     assert "error[D009]" in (folder / "impact.txt").read_text(encoding="utf-8")
     assert MINIMAL.is_dir()
+
+
+def test_a_mutation_that_lands_in_a_merged_range_writes_to_its_first_cell() -> None:
+    """Long campaigns crashed when ``wrong_type`` or ``hostile_text`` picked a cell inside a
+    range ``merged`` had made: openpyxl's other cells of a range take no value."""
+    import random
+
+    from openpyxl import Workbook
+
+    from .xlsx import _cell
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in range(1, 4):
+        sheet.append([f"r{row}c{col}" for col in range(1, 4)])
+    sheet.merge_cells("A2:C3")
+    for seed in range(50):
+        cell = _cell(sheet, random.Random(seed))
+        cell.value = seed  # never a MergedCell: it would raise
+        assert cell.coordinate == "A2" or all(cell.coordinate not in merged for merged in sheet.merged_cells.ranges)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import mutations as m
@@ -54,8 +55,16 @@ def _sheet(book: Workbook) -> Worksheet:
 
 
 def _cell(sheet: Worksheet, rnd: random.Random, body: bool = True) -> Any:
+    """A cell to write to. Inside a merged range (an earlier ``merged`` mutation) that is the
+    range's first cell, where Excel puts what is typed there: openpyxl's other cells of a range
+    take no value, and writing one crashed long campaigns."""
     row = rnd.randint(2 if body and sheet.max_row > 1 else 1, max(sheet.max_row, 1))
-    return sheet.cell(row=row, column=rnd.randint(1, max(sheet.max_column, 1)))
+    cell = sheet.cell(row=row, column=rnd.randint(1, max(sheet.max_column, 1)))
+    if isinstance(cell, MergedCell):
+        for merged_range in sheet.merged_cells.ranges:
+            if cell.coordinate in merged_range:
+                return sheet.cell(row=merged_range.min_row, column=merged_range.min_col)
+    return cell
 
 
 def formula(book: Workbook, rnd: random.Random) -> None:
