@@ -129,3 +129,40 @@ def test_all_findings_is_not_answered_from_a_capped_check(cached: Path, monkeypa
     finally:
         caps.lift(False)
     assert not hit and not any(d.code == "L002" for d in every.diagnostics)
+
+
+def test_entries_not_used_for_a_month_or_beyond_the_limit_are_removed(cached: Path) -> None:
+    """A write prunes the folder: an entry unused for KEEP_DAYS goes, as do those beyond the
+    KEEP_ENTRIES most recently used and a stale temporary file; a hit marks its entry used."""
+    import os
+    import time
+
+    assert not _check(cached)[0]  # fills the cache
+    folder = Path(os.environ["OMI_RULES_CACHE_DIR"])
+    (entry,) = folder.glob("*.pickle")
+    now = time.time()
+    old = now - (cache.KEEP_DAYS + 1) * 86_400
+    os.utime(entry, (old, old))
+    assert _check(cached)[0]  # a hit, however old the entry ...
+    assert entry.stat().st_mtime > old  # ... marks it used
+    stale = folder / "stale.pickle"
+    stale.write_bytes(b"not an entry")
+    os.utime(stale, (old, old))
+    temporary = folder / ".entry-crashed"
+    temporary.write_bytes(b"")
+    os.utime(temporary, (now - 2 * 86_400,) * 2)
+    recent = []
+    for i in range(cache.KEEP_ENTRIES + 3):
+        path = folder / f"other-{i:03d}.pickle"
+        path.write_bytes(b"x")
+        os.utime(path, (now - 60 - i,) * 2)  # other-000 the most recently used
+        recent.append(path)
+    part = cached / "section-1.yaml"  # (the main file's size and time are in the key: not it)
+    part.write_text(part.read_text() + "\n# edited\n")
+    assert not _check(cached)[0]  # a miss writes the entry again, and prunes
+    left = set(folder.iterdir())
+    assert entry in left  # just written again
+    assert not {stale, temporary} & left
+    assert len([p for p in left if p.suffix == ".pickle"]) == cache.KEEP_ENTRIES
+    kept = cache.KEEP_ENTRIES - 1  # the entry just written is the most recently used
+    assert sorted(p.name for p in left if p.name.startswith("other-")) == [p.name for p in recent[:kept]]

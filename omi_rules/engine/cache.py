@@ -13,6 +13,9 @@ ruleset, and used again only when nothing that made it can have changed:
   each still has those bytes; and the sibling rulesets an ``extends`` may pick its parent
   from, and the schema budget (``--all`` lifts it), are part of the key.
 
+Entries are pruned when one is written (``_prune``): those not used for ``KEEP_DAYS`` and
+those beyond the ``KEEP_ENTRIES`` most recently used (a hit marks its entry used).
+
 The entry also keeps the ruleset's hash (``LoadedRuleset.sha256``), which a hit would
 otherwise work out again by dumping the whole model.
 
@@ -24,12 +27,14 @@ moves it. The entries are pickles, read only from the user's own cache directory
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import pickle
 import sys
 import tempfile
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +49,12 @@ from omi_rules.ruleset.loader import LoadedRuleset
 
 FORMAT = 1
 """The layout of an entry; entries of another layout are ignored."""
+KEEP_DAYS = 30
+"""An entry not used for this long is removed when another is written."""
+KEEP_ENTRIES = 64
+"""At most this many entries are kept, the most recently used (each is about 0.8 MB for
+omi-2008). A new key is made by every upgrade of omi-rules or of a plugin, and every folder a
+ruleset is scored from: without a limit the folder only grew."""
 
 _OFF: ContextVar[bool] = ContextVar("omi_rules_no_cache", default=False)
 
@@ -95,6 +106,7 @@ def checked_ruleset(path: Path, report: Report, registry: Registry | None = None
     except Exception:  # any trouble with the cache is a miss, never a failure (a corrupt
         entry = None  # entry is written again below)
     if entry is not None:
+        _touch(directory() / f"{key}.pickle")
         report.extend(entry.diagnostics)
         report.unreadable = report.unreadable or entry.unreadable
         entry.loaded.cached = True
@@ -113,6 +125,7 @@ def checked_ruleset(path: Path, report: Report, registry: Registry | None = None
                 loaded.sha256 = ruleset_hash(loaded.model)
             files = [(str(file), _sha256(file)) for file in _read_files(loaded)]
             _write(directory() / f"{key}.pickle", _Entry(FORMAT, key, files, loaded, own.diagnostics, own.unreadable))
+            _prune(directory())
         except Exception:  # unwritable, full, a file gone meanwhile: just not cached
             pass
     return loaded
@@ -160,6 +173,33 @@ def _read(where: Path, key: str) -> _Entry | None:
     if not entry.files or any(not Path(name).is_file() or _sha256(Path(name)) != sha for name, sha in entry.files):
         return None
     return entry
+
+
+def _touch(where: Path) -> None:
+    """Mark an entry used now (its modification time), so that pruning keeps what is in use."""
+    with contextlib.suppress(OSError):  # a read-only cache still serves its entries
+        os.utime(where)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the entries not used for ``KEEP_DAYS``, those beyond the ``KEEP_ENTRIES`` most
+    recently used, and a day-old temporary file of a write that did not finish. Run after a
+    write (a miss, never a hit), so it costs a run that is checking the ruleset anyway."""
+    now = time.time()
+    used: list[tuple[float, Path]] = []
+    for path in folder.iterdir():
+        try:
+            modified = path.stat().st_mtime
+        except OSError:  # removed meanwhile by another run
+            continue
+        if path.suffix == ".pickle":
+            used.append((modified, path))
+        elif path.name.startswith(".entry-") and now - modified > 86_400:
+            path.unlink(missing_ok=True)
+    used.sort(reverse=True)
+    for rank, (modified, path) in enumerate(used):
+        if rank >= KEEP_ENTRIES or now - modified > KEEP_DAYS * 86_400:
+            path.unlink(missing_ok=True)
 
 
 def _write(where: Path, entry: _Entry) -> None:
