@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,21 +20,20 @@ from omi_rules.casedata.readers import read_table
 from omi_rules.casedata.table import RawTable
 from omi_rules.casedata.validate import CaseSample, read_sample
 from omi_rules.casedata.workbook import origin_findings
-from omi_rules.conditions.checker import Checked, compile_condition
 from omi_rules.conditions.types import BoolT, EnumT
-from omi_rules.conditions.vector import VectorData, evaluate
 from omi_rules.diagnostics import Diagnostic, InputUnreadable, Position, Report, caps
 from omi_rules.diagnostics.codes import make
 from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
-from omi_rules.engine.grading import decide, decision_calls, display, grade_criterion
+from omi_rules.engine.grading import decide, decision_calls, grade_criterion
 from omi_rules.engine.precision import Options as PrecisionOptions
 from omi_rules.engine.precision import caseload_problem, settings_for
 from omi_rules.engine.ratings import Unrated, rate_criteria, rate_overall
-from omi_rules.engine.relevance import Evaluation, evaluate_sample, function_column
+from omi_rules.engine.relevance import Evaluation, evaluate_sample
 from omi_rules.engine.sample_rules import check_requirements
 from omi_rules.engine.scoring import score_cases
-from omi_rules.engine.surveys import score_surveys, survey_calls
+from omi_rules.engine.selection import headline_indicators, score_headlines, where_mask
+from omi_rules.engine.surveys import score_surveys, survey_calls, survey_figures_missing
 from omi_rules.model import EnumField, JudgementCriterion, PluginSection
 from omi_rules.model.results import (
     DecisionResult,
@@ -200,32 +198,6 @@ def prepare(
     return out
 
 
-def where_mask(
-    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, where: str | None, report: Report
-) -> NDArray[np.bool_] | None:
-    """The cases ``--where`` selects (all cases when None); None if the condition is wrong."""
-    if where is None:
-        return np.ones(evaluation.size, dtype=bool)
-    checked = compile_condition(where, compiled.env)
-    if not isinstance(checked, Checked):
-        for error in checked:
-            report.add(
-                make(
-                    error.code,
-                    error.message,
-                    Position("--where", 1, error.start + 1),
-                    error.hint,
-                    span=error.end - error.start,
-                )
-            )
-        return None
-    calls = {
-        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
-        for key in checked.calls
-    }
-    return evaluate(checked, VectorData(evaluation.size, evaluation.columns, calls))
-
-
 def score_plugin_sections(compiled: CompiledRuleset, sample: CaseSample) -> dict[str, PluginSectionResult]:
     """Score each section of a plugin's kind from the case data's records."""
     registry = compiled.registry
@@ -249,41 +221,6 @@ def score_plugin_sections(compiled: CompiledRuleset, sample: CaseSample) -> dict
             paragraphs=[str(p) for p in scored.paragraphs],
         )
     return out
-
-
-def score_headlines(
-    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, mask: NDArray[np.bool_]
-) -> dict[str, HeadlineResult]:
-    """Each headline: the share of counted cases (among ``mask``) where the work was well enough."""
-    out: dict[str, HeadlineResult] = {}
-    rounding = compiled.model.rounding
-    for headline in compiled.model.headlines:
-        counted_if, well_if = compiled.headlines[headline.id]
-        counted = mask & _truth(compiled, sample, evaluation, counted_if)
-        well = counted & _truth(compiled, sample, evaluation, well_if)
-        cases, good = int(counted.sum()), int(well.sum())
-        share = Fraction(100 * good, cases) if cases else None
-        out[headline.id] = HeadlineResult(
-            id=headline.id,
-            title=headline.title,
-            score=share,
-            display=display(share, rounding),
-            cases=cases,
-            well_enough=good,
-        )
-    return out
-
-
-def _truth(
-    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation, condition: Checked | None
-) -> NDArray[np.bool_]:
-    if condition is None:
-        return np.ones(evaluation.size, dtype=bool)
-    calls = {
-        key: evaluation.answers[key[1]] if key[0] == "answer" else function_column(compiled, sample, key, {})
-        for key in condition.calls
-    }
-    return evaluate(condition, VectorData(evaluation.size, evaluation.columns, calls))
 
 
 def group_values(compiled: CompiledRuleset, by: str) -> list[tuple[str, object]]:
@@ -517,18 +454,6 @@ def score(
     return out
 
 
-def headline_indicators(
-    compiled: CompiledRuleset, sample: CaseSample, evaluation: Evaluation
-) -> dict[str, tuple[NDArray[np.bool_], NDArray[np.bool_]]]:
-    """Each headline's counted and well-enough cases over the whole sample, for resampling."""
-    out = {}
-    for headline in compiled.model.headlines:
-        counted_if, well_if = compiled.headlines[headline.id]
-        counted = _truth(compiled, sample, evaluation, counted_if)
-        out[headline.id] = (counted, counted & _truth(compiled, sample, evaluation, well_if))
-    return out
-
-
 def sample_uncertainty(
     compiled: CompiledRuleset,
     sample: CaseSample,
@@ -576,43 +501,3 @@ def _unrated_error(unrated: Unrated, where: Path, replay: bool) -> Diagnostic:
 
 def _hashes(surveys: Mapping[str, SurveyData]) -> dict[Path, str]:
     return {path: _sha256(path) for data in surveys.values() for path in data.files}
-
-
-def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, SurveyResult]) -> list[Diagnostic]:
-    """A decision (or an overall rating's limit) that reads a survey figure the data does not
-    give (no data for the survey, the question not answered by anyone, or a response rate
-    without ``sent``) cannot be made: an error (``Q009``), never one taken on a missing figure."""
-    given = survey_calls(surveys)
-    out: list[Diagnostic] = []
-    readers = [("decision", d.id, compiled.decisions[d.id]) for d in compiled.model.decisions]
-    readers += [("overall rating", o.id, list(compiled.limits[o.id])) for o in compiled.model.overall_ratings]
-    for kind, rid, conditions in readers:
-        wanted = sorted(
-            {
-                key
-                for condition in conditions
-                if condition is not None
-                for key in condition.calls
-                if key[0] in ("survey", "response_rate")
-            }
-        )
-        for func, arg in wanted:
-            if given.get((func, arg)) is not None:
-                continue
-            sid = arg.split(".", 1)[0]
-            why = (
-                "no data was given for the survey"
-                if sid not in surveys
-                else "the data does not say how many were sent"
-                if func == "response_rate"
-                else "no respondent answered the question"
-            )
-            out.append(
-                make(
-                    "Q009",
-                    f"{kind} '{rid}' reads {func}('{arg}'), but {why}",
-                    Position("--surveys"),
-                    hint=f"give survey '{sid}' with --surveys (and 'sent' for a response rate)",
-                )
-            )
-    return out

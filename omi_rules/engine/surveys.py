@@ -40,9 +40,14 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING
 
+from omi_rules.diagnostics import Diagnostic, Position
+from omi_rules.diagnostics.codes import make
 from omi_rules.engine.grading import display
 from omi_rules.model import Rounding, Ruleset, Survey
 from omi_rules.model.results import AnswerShare, SurveyInterval, SurveyQuestionResult, SurveyResult
+
+if TYPE_CHECKING:
+    from omi_rules.engine.compiled import CompiledRuleset
 
 if TYPE_CHECKING:  # the survey data reader is imported only when --surveys gives data to read
     from omi_rules.casedata.surveys import SurveyData
@@ -154,3 +159,43 @@ def survey_calls(surveys: Mapping[str, SurveyResult]) -> dict[tuple[str, str], o
             for answer, given in question.answers.items():
                 calls[("survey", f"{sid}.{qid}.{answer}")] = given.share
     return calls
+
+
+def survey_figures_missing(compiled: CompiledRuleset, surveys: Mapping[str, SurveyResult]) -> list[Diagnostic]:
+    """A decision (or an overall rating's limit) that reads a survey figure the data does not
+    give (no data for the survey, the question not answered by anyone, or a response rate
+    without ``sent``) cannot be made: an error (``Q009``), never one taken on a missing figure."""
+    given = survey_calls(surveys)
+    out: list[Diagnostic] = []
+    readers = [("decision", d.id, compiled.decisions[d.id]) for d in compiled.model.decisions]
+    readers += [("overall rating", o.id, list(compiled.limits[o.id])) for o in compiled.model.overall_ratings]
+    for kind, rid, conditions in readers:
+        wanted = sorted(
+            {
+                key
+                for condition in conditions
+                if condition is not None
+                for key in condition.calls
+                if key[0] in ("survey", "response_rate")
+            }
+        )
+        for func, arg in wanted:
+            if given.get((func, arg)) is not None:
+                continue
+            sid = arg.split(".", 1)[0]
+            why = (
+                "no data was given for the survey"
+                if sid not in surveys
+                else "the data does not say how many were sent"
+                if func == "response_rate"
+                else "no respondent answered the question"
+            )
+            out.append(
+                make(
+                    "Q009",
+                    f"{kind} '{rid}' reads {func}('{arg}'), but {why}",
+                    Position("--surveys"),
+                    hint=f"give survey '{sid}' with --surveys (and 'sent' for a response rate)",
+                )
+            )
+    return out
