@@ -21,7 +21,7 @@ from omi_rules.conditions.rowwise import RowData, evaluate_row
 from omi_rules.diagnostics import Report
 from omi_rules.engine.compiled import compile_ruleset
 from omi_rules.engine.grading import band_for, display
-from omi_rules.engine.pipeline import where_mask
+from omi_rules.engine.selection import where_mask
 from omi_rules.lifecycle.synthetic import synthetic_table
 from omi_rules.model import BandSet, Rounding
 from omi_rules.plugins.manager import builtin_registry
