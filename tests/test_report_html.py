@@ -18,7 +18,8 @@ import pytest
 from omi_rules.engine.pipeline import score
 from omi_rules.model import CaseSampleSection, Ruleset
 from omi_rules.model.results import Result
-from omi_rules.report.html import PLOT_WIDTH, fmt, render_html
+from omi_rules.report.chart import PLOT_WIDTH, fmt
+from omi_rules.report.html import render_html
 
 from .conftest import FIXTURES, ROOT
 

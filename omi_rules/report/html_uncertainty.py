@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from omi_rules.model.results import FigureUncertainty, Result
-from omi_rules.report.html import LABEL_SIZE, PLOT_WIDTH, Bar, Chart, _fit, _text_width, _x
+from omi_rules.report.chart import LABEL_SIZE, PLOT_WIDTH, Bar, Chart, _fit, _text_width, _x
 from omi_rules.report.uncertainty import interval_text, percent
 
 NOT_FIRM = "(not firm)"
