@@ -3,6 +3,7 @@ vectorised rules they resample against the engine's exact ones."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from fractions import Fraction
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omi_rules.cli import main
 from omi_rules.engine import pipeline
@@ -239,3 +242,35 @@ def test_resamples_drawn_in_chunks_are_the_same_bootstrap_shape_and_reproducible
     assert (chunked == np.vstack(list(bootstrap_weight_chunks(50, 7, seed=3, cells=120)))).all()
     [whole] = bootstrap_weight_chunks(50, 7, seed=3)
     assert (whole == bootstrap_weights(50, 7, seed=3)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    limits=st.lists(st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 1)), min_size=1, max_size=5, unique=True),
+    values=st.lists(st.floats(0, 100) | st.just(float("nan")), max_size=40),
+    basis=st.sampled_from(["unrounded", "rounded"]),
+)
+def test_bands_of_resampled_values_at_once_are_the_bands_ranges_gives_each(
+    limits: list[float], values: list[float], basis: str
+) -> None:
+    """``band_codes`` works out the built-in ``ranges`` rule on all resamples at once: for any
+    values (limits themselves, 100, no figure) it gives each the band ``ranges`` gives it."""
+    from omi_rules.engine.grading import band_for
+    from omi_rules.engine.uncertainty import band_codes, on_basis
+    from omi_rules.model import BandSet, Rounding
+
+    edges = sorted({0.0, *limits, 100.0})
+    source = {"assumption": "a generated band set"}
+    bands = [
+        {"id": f"b{i}", "label": f"B{i}", "min": low, "max": high, "source": source}
+        for i, (low, high) in enumerate(itertools.pairwise(edges))
+    ]
+    band_set = BandSet.model_validate({"id": "s", "title": "S", "basis": basis, "bands": bands})
+    rounding = Rounding(decimals=0, method="half_up")
+    registry = builtin_registry()
+    probe = np.array([*values, *edges], dtype=float)
+    codes, names = band_codes(probe, band_set, rounding, registry)
+    plain = band_set.model_copy(update={"basis": "exact"})
+    for value, compared, code in zip(probe, on_basis(probe, basis, rounding), codes, strict=True):
+        expected = None if math.isnan(value) else band_for(Fraction(repr(float(compared))), plain, rounding, registry)
+        assert (names[code] if code >= 0 else None) == (expected.id if expected else None)

@@ -60,6 +60,7 @@ from omi_rules.model.results import (
     Stability,
     Uncertainty,
 )
+from omi_rules.plugins import builtin
 from omi_rules.plugins.manager import Registry
 
 NOTE = (
@@ -149,6 +150,8 @@ def band_codes(
     """The band of each value as a code into the returned names (-1: no figure), by the band
     set's own grade rule, called once per distinct value on its basis."""
     compared = on_basis(values, band_set.basis, rounding)
+    if registry.grade_rules[band_set.rule].grade is builtin.ranges:
+        return _range_codes(compared, band_set)
     codes = np.full(len(values), -1, dtype=np.int64)
     present = ~np.isnan(compared)
     if not present.any():
@@ -164,6 +167,23 @@ def band_codes(
     if none:
         codes[np.isin(codes, none)] = -1
     return codes, names
+
+
+def _range_codes(compared: Floats, band_set: BandSet) -> tuple[NDArray[np.int64], list[str | None]]:
+    """The built-in rule ``ranges`` on every value at once (a band's code is its place in the
+    band set). Comparing the floats with the limits as floats orders them exactly as ``ranges``
+    orders a value's decimal with the limits as written: a float's shortest decimal keeps its
+    order among floats. Calling the rule once per distinct value made a fraction and a band
+    result each time, most of the bands' share of the intervals."""
+    codes = np.full(len(compared), -1, dtype=np.int64)
+    undecided = ~np.isnan(compared)
+    for code, band in enumerate(band_set.bands):
+        low, high = float(band.min), float(band.max)
+        below = (compared < high) | ((compared == high) & (high == 100))
+        hit = undecided & (compared >= low) & below
+        codes[hit] = code
+        undecided &= ~hit
+    return codes, [band.id for band in band_set.bands]
 
 
 def band_of_each(values: Floats, band_set: BandSet, rounding: Rounding, registry: Registry) -> list[str | None]:
