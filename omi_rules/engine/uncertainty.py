@@ -489,8 +489,10 @@ def _outcomes(
     for section in compiled.case_sections:
         for crit in section.criteria:
             bands_of[crit.id] = compiled.criterion_bands(section, crit)
-    band_names = {
-        cid: [None] * len(rep.criteria[cid]) if bs is None else band_of_each(rep.criteria[cid], bs, rounding, registry)
+    banded = {
+        cid: (np.full(len(rep.criteria[cid]), -1, dtype=np.int64), [])
+        if bs is None
+        else band_codes(rep.criteria[cid], bs, rounding, registry)
         for cid, bs in bands_of.items()
         if cid in compiled.rated
     }
@@ -511,42 +513,44 @@ def _outcomes(
     size = len(next(iter(rep.criteria.values()))) if rep.criteria else 0
     table = np.column_stack(columns) if columns else np.zeros((size, 0))
     table = np.where(np.isnan(table), -1.0, table)
-    bands_table = [tuple(band_names[c][r] for c in band_names) for r in range(size)]
-    memo: dict[tuple[object, ...], tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]] = {}
-    rating_names: dict[str, list[str | None]] = {cid: [] for cid in compiled.rated}
-    overall_names: dict[str, list[str | None]] = {o.id: [] for o in model.overall_ratings}
-    decision_names: dict[str, list[str | None]] = {d.id: [] for d in model.decisions}
+    # The distinct combinations of what the outcomes read (values, and bands by their codes),
+    # found at once; each is decided once and its outcome spread over the resamples that gave it.
+    combined = np.column_stack([table, *(codes.astype(float) for codes, _ in banded.values())])
+    if combined.shape[1]:
+        _, first, inverse = np.unique(combined, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:  # nothing read: one combination
+        first, inverse = np.zeros(min(size, 1), dtype=np.intp), np.zeros(size, dtype=np.intp)
     scores = inputs.scores
-    for r in range(size):
-        key = (tuple(table[r].tolist()), bands_table[r])
-        if key not in memo:
-            row = table[r]
-            changed: dict[str, CriterionResult] = {}
-            for index, cid in enumerate(band_names):
-                band = _band_result(bands_of[cid], bands_table[r][index])
-                changed[cid] = scores.criteria[cid].model_copy(update={"band": band})
-            resampled = scores.model_copy(update={"criteria": {**scores.criteria, **changed}})
-            ratings = rate_criteria(compiled, resampled, inputs.grades, inputs.given)
-            overall, _ = rate_overall(compiled, ratings, inputs.surveys)
-            calls = decision_calls(
-                scores.threads, scores.criteria, scores.sections, inputs.grades, inputs.headlines, ratings, overall
+    outcomes: list[tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]] = []
+    for r in first.tolist():
+        changed: dict[str, CriterionResult] = {}
+        for cid, (codes, names) in banded.items():
+            code = int(codes[r])
+            changed[cid] = scores.criteria[cid].model_copy(
+                update={"band": _band_result(bands_of[cid], names[code] if code >= 0 else None)}
             )
-            calls.update(inputs.surveys)
-            for (kind, k), value in zip(keys, row.tolist(), strict=True):
-                calls[(kind, k)] = None if value < 0 else Fraction(repr(value))
-            decided = decide(compiled, calls)
-            memo[key] = (
+        resampled = scores.model_copy(update={"criteria": {**scores.criteria, **changed}})
+        ratings = rate_criteria(compiled, resampled, inputs.grades, inputs.given)
+        overall, _ = rate_overall(compiled, ratings, inputs.surveys)
+        calls = decision_calls(
+            scores.threads, scores.criteria, scores.sections, inputs.grades, inputs.headlines, ratings, overall
+        )
+        calls.update(inputs.surveys)
+        for (kind, k), value in zip(keys, table[r].tolist(), strict=True):
+            calls[(kind, k)] = None if value < 0 else Fraction(repr(value))
+        decided = decide(compiled, calls)
+        outcomes.append(
+            (
                 {cid: v.rating for cid, v in ratings.items()},
                 {oid: v.rating for oid, v in overall.items()},
                 {did: v.outcome for did, v in decided.items()},
             )
-        got_ratings, got_overall, got_decisions = memo[key]
-        for cid, names in rating_names.items():
-            names.append(got_ratings.get(cid))
-        for oid, names in overall_names.items():
-            names.append(got_overall.get(oid))
-        for did, names in decision_names.items():
-            names.append(got_decisions.get(did))
+        )
+    each = inverse.tolist()
+    rating_names = {cid: [outcomes[i][0].get(cid) for i in each] for cid in compiled.rated}
+    overall_names = {o.id: [outcomes[i][1].get(o.id) for i in each] for o in model.overall_ratings}
+    decision_names = {d.id: [outcomes[i][2].get(d.id) for i in each] for d in model.decisions}
     scales = {s.id: s for s in model.rating_scales}
     ratings_out: dict[str, OutcomeUncertainty] = {}
     for cid, names in rating_names.items():
