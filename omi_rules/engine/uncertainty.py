@@ -148,7 +148,8 @@ def band_codes(
     values: Floats, band_set: BandSet, rounding: Rounding, registry: Registry
 ) -> tuple[NDArray[np.int64], list[str | None]]:
     """The band of each value as a code into the returned names (-1: no figure), by the band
-    set's own grade rule, called once per distinct value on its basis."""
+    set's own grade rule on its basis: the built-in ``ranges`` on all values at once, another
+    rule (a plugin's) called once per distinct value."""
     compared = on_basis(values, band_set.basis, rounding)
     if registry.grade_rules[band_set.rule].grade is builtin.ranges:
         return _range_codes(compared, band_set)
