@@ -256,7 +256,7 @@ def test_bands_of_resampled_values_at_once_are_the_bands_ranges_gives_each(
     """``band_codes`` works out the built-in ``ranges`` rule on all resamples at once: for any
     values (limits themselves, 100, no figure) it gives each the band ``ranges`` gives it."""
     from omi_rules.engine.grading import band_for
-    from omi_rules.engine.uncertainty import band_codes, on_basis
+    from omi_rules.engine.stability import band_codes, on_basis
     from omi_rules.model import BandSet, Rounding
 
     edges = sorted({0.0, *limits, 100.0})
