@@ -248,12 +248,13 @@ def _table(
             index = {value: i for i, value in enumerate(distinct)}
             remap = np.fromiter((index[value] for value in stripped), np.int32, len(stripped))
             np.take(remap, codes, out=codes, mode="wrap")  # element by element: safe in place
-        empty = list(distinct).index(None) if None in distinct else -1
+        values = list(distinct)
+        empty = values.index(None) if None in distinct else -1
         if blank is None:
             blank = np.flatnonzero(codes == empty) if empty >= 0 else np.zeros(0, dtype=np.intp)
         elif len(blank):
             blank = blank[codes[blank] == empty] if empty >= 0 else blank[:0]
-        trimmed_columns.append(EncodedColumn(list(distinct), codes))
+        trimmed_columns.append(EncodedColumn(values, codes))
     dropped = blank is not None and len(blank) > 0
     if dropped:
         keep = np.ones(len(records), dtype=bool)
