@@ -63,6 +63,20 @@ def test_a_malformed_test_file_is_t001(tmp_path: Path) -> None:
     assert "error[T001]" in out and "expct" in out
 
 
+def test_a_test_that_chooses_cases_but_gives_none_is_t001_at_its_where(tmp_path: Path) -> None:
+    """``where`` without cases (the test replays given ratings) used to end in an internal
+    error, exit 3 (found by tests/fuzz); it is a malformed test, located at its ``where``."""
+    bad = tmp_path / "bad.test.yaml"
+    bad.write_text(
+        f"ruleset: {MINIMAL}\ntests:\n  - name: nothing to choose from\n    where: tier == 'tier_4'\n"
+        "    expect: {}\n",
+        encoding="utf-8",
+    )
+    code, out = run(str(bad))
+    assert code == 1, out
+    assert "bad.test.yaml:4:12: error[T001]: --where and --by choose among cases" in out
+
+
 def test_a_misplaced_key_in_a_test_file_says_where_it_belongs(tmp_path: Path) -> None:
     """`tolerance` on one expectation is spelt right, so "did you mean" had nothing to offer:
     the hint names the place the test file's schema declares it."""

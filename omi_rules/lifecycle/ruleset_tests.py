@@ -26,7 +26,7 @@ from omi_rules.diagnostics.codes import make
 from omi_rules.engine import cache
 from omi_rules.engine.compiled import CompiledRuleset, compile_ruleset
 from omi_rules.engine.explain import explain
-from omi_rules.engine.pipeline import Scored, score
+from omi_rules.engine.pipeline import Scored, UsageError, score
 from omi_rules.model.inputs import (
     CriterionExpectation,
     Expectations,
@@ -207,19 +207,26 @@ class Runner:
                     cid: e if isinstance(e, str) else e.model_dump(exclude_none=True) for cid, e in test.ratings.items()
                 }
             judgements_data = (inline, _shifted(source_map, (*path,)))
-        scored = score(
-            cases_path,
-            None if replay else cases_path,
-            judgements_path,
-            where=test.where,
-            unanswered=test.unanswered,
-            compiled=compiled,
-            table=table,
-            judgements_data=judgements_data,
-            # Inline cases are as forgiving as a CSV: a question no case lists is empty in
-            # every case (still D007 where it is relevant), not a missing column.
-            allow_missing_questions=test.cases is not None,
-        )
+        try:
+            scored = score(
+                cases_path,
+                None if replay else cases_path,
+                judgements_path,
+                where=test.where,
+                unanswered=test.unanswered,
+                compiled=compiled,
+                table=table,
+                judgements_data=judgements_data,
+                # Inline cases are as forgiving as a CSV: a question no case lists is empty in
+                # every case (still D007 where it is relevant), not a missing column.
+                allow_missing_questions=test.cases is not None,
+            )
+        except UsageError as exc:  # options of the test that cannot go together (found by tests/fuzz)
+            where = source_map.value((*path, "where")) if test.where is not None else source_map.value(path)
+            outcome.problems = [
+                make("T001", str(exc), where, hint="give the test cases (or cases_file) to choose from")
+            ]
+            return
         if scored.result is None:
             outcome.problems = scored.report.errors or scored.report.diagnostics
             return
